@@ -1,0 +1,49 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Winnow",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "winnow", targets: ["winnow"]),
+        .library(name: "WinnowCore", targets: ["WinnowCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // ncursesw: the C macros Swift cannot import are wrapped in shim.h.
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]),
+        // libjpeg-turbo and libpng, for the image preview.
+        .systemLibrary(
+            name: "CImageCodecs",
+            providers: [.apt(["libjpeg-dev", "libpng-dev"])]),
+        .target(
+            name: "WinnowCore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "WinnowTUI",
+            dependencies: ["WinnowCore", "CNcursesw", "CImageCodecs"]),
+        .executableTarget(
+            name: "winnow",
+            dependencies: [
+                "WinnowCore", "WinnowTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore"]),
+        .testTarget(name: "WinnowTUITests", dependencies: ["WinnowTUI", "WinnowCore"]),
+        // Drives the built `winnow` binary (and tmux for the screens): end to end.
+        .testTarget(name: "WinnowCLITests", dependencies: ["WinnowCore"]),
+    ]
+)
