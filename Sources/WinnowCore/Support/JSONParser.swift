@@ -3,6 +3,8 @@
 /// It exists because import must name the line and column of a bad byte, keep each record's original
 /// bytes, survive hostile input (deep nesting, invalid UTF-8, raw control characters) without trapping,
 /// and run over a memory-mapped file without first decoding the whole of it.
+import Foundation
+
 public struct JSONParser {
     /// Nesting deeper than this is refused rather than risking the stack.
     public static let maximumDepth = 256
@@ -24,8 +26,11 @@ public struct JSONParser {
 
     /// Parses one whole document: a value with only whitespace around it.
     public static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
-        let copy = Array(text.utf8)
-        let result: Result<JSONValue, SyntaxError> = copy.withUnsafeBytes { raw in
+        try parse(Data(text.utf8))
+    }
+
+    public static func parse(_ data: Data) throws(SyntaxError) -> JSONValue {
+        let result: Result<JSONValue, SyntaxError> = data.withUnsafeBytes { raw in
             var parser = JSONParser(bytes: raw)
             do throws(SyntaxError) {
                 let value = try parser.parseValue()

@@ -1,0 +1,115 @@
+import Foundation
+
+/// The kinds of record Winnow imports. The container (JSON list or JSONL) is read from the file; the
+/// kind from the first record's fields, unless `--format` names it.
+public enum ImportFormat: String, Sendable, CaseIterable {
+    /// LLaVA records (`id`, `image`, `conversations`); a gpt turn whose value is a list of candidates
+    /// (Align2LLaVA's answer files) gives one item per candidate.
+    case llava
+    /// Alpaca-style records (`instruction`, `input`, `output`).
+    case alpaca
+    /// Align2LLaVA question files: `questions` is a list of candidate question sets.
+    case questionSets = "question-sets"
+    /// MM-Instruct's question file (`question_id`, `image`, `text`, `caption`, `category`).
+    case mmInstructQuestions = "mm-instruct-questions"
+    /// MM-Instruct answer files (`question_id`, `prompt`, `text`, `model_id`), one item per answer.
+    case mmInstructAnswers = "mm-instruct-answers"
+
+    /// Guesses the kind from one record's fields.
+    public static func detect(_ record: JSONObject) -> ImportFormat? {
+        let keys = Set(record.keys)
+        if keys.contains("conversations") { return .llava }
+        if keys.contains("questions") { return .questionSets }
+        if keys.contains("instruction") { return .alpaca }
+        if keys.contains("question_id") {
+            if keys.contains("model_id") || keys.contains("prompt") || keys.contains("answer_id") { return .mmInstructAnswers }
+            return .mmInstructQuestions
+        }
+        return nil
+    }
+}
+
+/// What a format makes of one record before keys are assigned: the record's base key (its id) and,
+/// per item, a suffix that makes the key unique and the group the item belongs to.
+struct DraftItem {
+    /// The record's id as text, or nil when it has none (the key becomes `FILESTEM:INDEX`).
+    var baseKey: String?
+    /// Appended to the record's key: "" for a whole record, "/t0/c2" for a candidate, "/q1" for a question set.
+    var keySuffix: String = ""
+    /// Appended to the record's key to form the group: "" (the record is its own group) or "/t0".
+    var groupSuffix: String = ""
+    var part: String = ""
+    var image: String?
+    var captions: [String] = []
+    var turns: [Turn]
+    var fields: JSONObject
+    var turnIndex: Int?
+    var candidateIndex: Int?
+    /// A score the file gives this item (Align2LLaVA's `score`), for `--scores-as`.
+    var score: JSONValue?
+    /// MM-Instruct: the group is the question, not the answer record.
+    var groupOverride: String?
+}
+
+/// Typed access to a record's fields that names the field when it has the wrong type.
+struct RecordFields {
+    let object: JSONObject
+
+    init(_ value: JSONValue) throws(RecordProblem) {
+        guard let object = value.objectValue else { throw RecordProblem(nil, "expected a record (an object), found \(value.typeName)") }
+        self.object = object
+    }
+
+    func optionalString(_ key: String) throws(RecordProblem) -> String? {
+        guard let value = object[key], !value.isNull else { return nil }
+        guard let s = value.stringValue else { throw RecordProblem(key, "expected a string, found \(value.typeName)") }
+        return s
+    }
+
+    func string(_ key: String) throws(RecordProblem) -> String {
+        guard let s = try optionalString(key) else { throw RecordProblem(key, "missing (a string is required)") }
+        return s
+    }
+
+    /// An id given as a string or a number, as text.
+    func optionalID(_ key: String) throws(RecordProblem) -> String? {
+        guard let value = object[key], !value.isNull else { return nil }
+        switch value {
+        case .string(let s):
+            if s.isEmpty { throw RecordProblem(key, "the id is empty") }
+            return s
+        case .number(let text): return text
+        default: throw RecordProblem(key, "expected a string or a number, found \(value.typeName)")
+        }
+    }
+
+    /// `caption` (a string) and/or `captions` (a list of strings).
+    func ownCaptions() throws(RecordProblem) -> [String] {
+        var result: [String] = []
+        if let caption = try optionalString("caption") { result.append(caption) }
+        if let value = object["captions"], !value.isNull {
+            guard let list = value.arrayValue else { throw RecordProblem("captions", "expected a list of strings, found \(value.typeName)") }
+            for (i, item) in list.enumerated() {
+                guard let s = item.stringValue else { throw RecordProblem("captions[\(i)]", "expected a string, found \(item.typeName)") }
+                result.append(s)
+            }
+        }
+        return result
+    }
+
+    /// The record's fields other than `consumed`, in file order.
+    func extra(except consumed: Set<String>) -> JSONObject {
+        JSONObject(object.members.filter { !consumed.contains($0.key) })
+    }
+}
+
+/// LLaVA marks where the image goes with `<image>` before or after the text; the screen and the model
+/// want the text alone (export gives the original record back, marker and all).
+func strippingImageToken(_ text: String) -> String {
+    guard text.contains("<image>") else { return text }
+    var result = text.replacingOccurrences(of: "<image>\n", with: "")
+        .replacingOccurrences(of: "\n<image>", with: "")
+        .replacingOccurrences(of: "<image>", with: "")
+    result = result.trimmingCharacters(in: .whitespacesAndNewlines)
+    return result
+}

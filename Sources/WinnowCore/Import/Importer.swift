@@ -1,0 +1,292 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// Imports data files into the store in one transaction: either every record of the command is written,
+/// or (on the first bad record) nothing is.
+///
+/// Keys: a record's `id`, or `FILESTEM:INDEX` without one. A record is identified across imports by its
+/// file's base name, its index and its part; importing it again with the same content adds nothing, with
+/// different content is an error naming the key. A repeated id (LLaVA-Instruct-158k has them) takes the
+/// next free key of `ID`, `ID#2`, `ID#3`, … in file order.
+public struct Importer {
+    public struct Options {
+        public var files: [String]
+        public var captions: String?
+        /// `--set FIELD=VALUE`, stamped on every record of the command, in the order given.
+        public var setFields: [(String, String)] = []
+        public var format: ImportFormat?
+        public var scoreLabels: ScoreLabels?
+        public var progress: ((Progress) -> Void)?
+
+        public init(files: [String], captions: String? = nil, setFields: [(String, String)] = [], format: ImportFormat? = nil,
+                    scoreLabels: ScoreLabels? = nil, progress: ((Progress) -> Void)? = nil) {
+            self.files = files
+            self.captions = captions
+            self.setFields = setFields
+            self.format = format
+            self.scoreLabels = scoreLabels
+            self.progress = progress
+        }
+    }
+
+    /// `--scores-as NAME --scores-criterion ID --rubric R`: the files' `score` values become labels with
+    /// role `imported`, source NAME, on one criterion, each checked against the rubric.
+    public struct ScoreLabels: Sendable {
+        public var source: String
+        public var criterion: String
+        public var rubric: StoredRubric
+        /// The value as the rubric accepts it, or a message saying why not.
+        public var check: @Sendable (JSONValue) -> Result<JSONValue, RubricValueProblem>
+
+        public init(source: String, criterion: String, rubric: StoredRubric, check: @escaping @Sendable (JSONValue) -> Result<JSONValue, RubricValueProblem>) {
+            self.source = source
+            self.criterion = criterion
+            self.rubric = rubric
+            self.check = check
+        }
+    }
+
+    public struct Progress {
+        public var file: String
+        public var bytesRead: Int
+        public var totalBytes: Int
+    }
+
+    public struct FileSummary: Sendable, Equatable {
+        public var path: String
+        public var format: String
+        public var records: Int
+        public var itemsAdded: Int
+        public var unchanged: Int
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public var files: [FileSummary] = []
+        public var records = 0
+        public var itemsAdded = 0
+        public var unchanged = 0
+        /// Items whose key got a `#N` because their id was taken.
+        public var renamed = 0
+        public var labelsAdded = 0
+        public var captionedItems = 0
+    }
+
+    public let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    public func run(_ options: Options) throws -> Summary {
+        let captionIndex = try options.captions.map { path throws(ImportError) in try CaptionIndex(path: path) }
+        for (field, _) in options.setFields where field.isEmpty {
+            throw ImportError(file: "--set", message: "a field name is required (FIELD=VALUE)")
+        }
+        // Open every file and tell its format before writing anything; MM-Instruct questions are read
+        // first so answers in the same command can find them.
+        var plans: [(reader: RecordReader, format: ImportFormat)] = []
+        for path in options.files {
+            let reader = try RecordReader(path: path)
+            let format: ImportFormat
+            if let forced = options.format {
+                format = forced
+            } else if let first = try reader.firstRecord() {
+                guard let object = first.objectValue else {
+                    throw reader.error(at: 0, record: 0, "expected a record (an object), found \(first.typeName)")
+                }
+                guard let detected = ImportFormat.detect(object) else {
+                    throw ImportError(
+                        file: path, record: 0,
+                        message: "cannot tell the format from the fields (\(object.keys.prefix(8).joined(separator: ", "))); name it with --format (\(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                format = detected
+            } else {
+                format = .llava
+            }
+            plans.append((reader, format))
+        }
+        var questions: [String: MMInstructFormat.Question] = [:]
+        for plan in plans where plan.format == .mmInstructQuestions {
+            try plan.reader.forEach { record throws(ImportError) in
+                do throws(RecordProblem) {
+                    let (id, question) = try MMInstructFormat.question(record.value)
+                    questions[id] = question
+                } catch {
+                    throw plan.reader.error(at: record.range.lowerBound, record: record.index, field: error.field, error.message)
+                }
+            }
+        }
+        if plans.contains(where: { $0.format == .mmInstructAnswers }) && !plans.contains(where: { $0.format == .mmInstructQuestions }) {
+            let answers = plans.first { $0.format == .mmInstructAnswers }!.reader.path
+            throw ImportError(file: answers, message: "MM-Instruct answers need their question file in the same command (winnow import questions.jsonl \(answers) ...)")
+        }
+
+        let importedAt = Timestamp.now()
+        return try store.pool.write { db -> Summary in
+            var summary = Summary()
+            var writer = try ItemWriter(db: db, importedAt: importedAt, scoreLabels: options.scoreLabels)
+            for plan in plans {
+                let reader = plan.reader
+                let name = (reader.path as NSString).lastPathComponent
+                let stem = (name as NSString).deletingPathExtension
+                let sourceFileId = try writer.sourceFile(reader: reader, name: name, format: plan.format)
+                var file = FileSummary(path: reader.path, format: "\(plan.format.rawValue) (\(reader.container.rawValue))", records: 0, itemsAdded: 0, unchanged: 0)
+                let total = reader.data.count
+                try reader.forEach(progress: { options.progress?(Progress(file: reader.path, bytesRead: $0, totalBytes: total)) }) { record throws(ImportError) in
+                    file.records += 1
+                    if plan.format == .mmInstructQuestions { return }
+                    var drafts: [DraftItem]
+                    do throws(RecordProblem) {
+                        switch plan.format {
+                        case .llava: drafts = try LLaVAFormat.items(record.value)
+                        case .alpaca: drafts = try AlpacaFormat.items(record.value)
+                        case .questionSets: drafts = try QuestionSetFormat.items(record.value)
+                        case .mmInstructAnswers: drafts = try MMInstructFormat.items(record.value, stem: stem, questions: questions)
+                        case .mmInstructQuestions: drafts = []
+                        }
+                    } catch {
+                        throw reader.error(at: record.range.lowerBound, record: record.index, field: error.field, error.message)
+                    }
+                    for i in drafts.indices {
+                        for (field, value) in options.setFields { drafts[i].fields[field] = .string(value) }
+                        if drafts[i].captions.isEmpty, let image = drafts[i].image, let captionIndex {
+                            drafts[i].captions = captionIndex.captions(forImage: image)
+                        }
+                    }
+                    let original = reader.data.subdata(in: record.range)
+                    do {
+                        let outcome = try writer.write(
+                            drafts, fallbackKey: "\(stem):\(record.index)", sourceName: name, recordIndex: record.index,
+                            sourceFileId: sourceFileId, original: original)
+                        file.itemsAdded += outcome.added
+                        file.unchanged += outcome.unchanged
+                        summary.renamed += outcome.renamed
+                        summary.labelsAdded += outcome.labels
+                        summary.captionedItems += outcome.added > 0 ? drafts.filter { !$0.captions.isEmpty }.count : 0
+                    } catch let problem as RecordProblem {
+                        throw reader.error(at: record.range.lowerBound, record: record.index, field: problem.field, problem.message)
+                    } catch {
+                        throw ImportError(file: reader.path, record: record.index, message: "cannot write: \(Store.describe(error))")
+                    }
+                }
+                options.progress?(Progress(file: reader.path, bytesRead: total, totalBytes: total))
+                summary.files.append(file)
+                summary.records += file.records
+                summary.itemsAdded += file.itemsAdded
+                summary.unchanged += file.unchanged
+            }
+            return summary
+        }
+    }
+}
+
+/// Writes drafted items inside the import's transaction with cached statements.
+struct ItemWriter {
+    struct Outcome {
+        var added = 0
+        var unchanged = 0
+        var renamed = 0
+        var labels = 0
+    }
+
+    let db: Database
+    let importedAt: String
+    let scoreLabels: Importer.ScoreLabels?
+
+    init(db: Database, importedAt: String, scoreLabels: Importer.ScoreLabels?) throws {
+        self.db = db
+        self.importedAt = importedAt
+        self.scoreLabels = scoreLabels
+        if let scoreLabels { try scoreLabels.rubric.save(db) }
+    }
+
+    func sourceFile(reader: RecordReader, name: String, format: ImportFormat) throws -> Int64 {
+        let digest = SHA256.hash(data: reader.data).map { String(format: "%02x", $0) }.joined()
+        if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM source_file WHERE name = ? AND sha256 = ?", arguments: [name, digest]) {
+            return existing
+        }
+        try db.execute(
+            sql: "INSERT INTO source_file(name, path, sha256, format, records, imported_at) VALUES (?, ?, ?, ?, 0, ?)",
+            arguments: [name, reader.path, digest, format.rawValue, importedAt])
+        return db.lastInsertedRowID
+    }
+
+    func write(_ drafts: [DraftItem], fallbackKey: String, sourceName: String, recordIndex: Int, sourceFileId: Int64, original: Data) throws -> Outcome {
+        var outcome = Outcome()
+        guard let first = drafts.first else { return outcome }
+        try db.execute(sql: "UPDATE source_file SET records = records + 1 WHERE id = ?", arguments: [sourceFileId])
+        let baseKey = first.baseKey ?? fallbackKey
+        var recordKey: String?
+        for draft in drafts {
+            let fieldsJSON = JSONValue.object(draft.fields).serialized()
+            let turnsJSON = JSONValue.array(draft.turns.map { .object(JSONObject(["from": .string($0.from), "value": .string($0.value)])) }).serialized()
+            let captionsJSON = JSONValue.array(draft.captions.map(JSONValue.string)).serialized()
+            var hasher = SHA256()
+            for part in [draft.image ?? "", captionsJSON, turnsJSON, fieldsJSON] {
+                hasher.update(data: Data(part.utf8))
+                hasher.update(data: Data([0]))
+            }
+            hasher.update(data: original)
+            let contentHash = hasher.finalize().prefix(16).map { String(format: "%02x", $0) }.joined()
+
+            let itemId: Int64
+            if let existing = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT id, key, content_hash FROM item WHERE source_name = ? AND record_index = ? AND part = ?"),
+                arguments: [sourceName, recordIndex, draft.part])
+            {
+                guard existing["content_hash"] as String == contentHash else {
+                    throw RecordProblem(nil, "key \(existing["key"] as String) was imported from \(sourceName) before with different content; import the changed file under another name or into another database")
+                }
+                outcome.unchanged += 1
+                itemId = existing["id"]
+            } else {
+                if recordKey == nil { recordKey = try freeKey(base: baseKey, suffix: draft.keySuffix) }
+                let key = recordKey! + draft.keySuffix
+                if recordKey != baseKey { outcome.renamed += 1 }
+                let group = draft.groupOverride ?? (recordKey! + draft.groupSuffix)
+                try db.cachedStatement(sql: """
+                    INSERT INTO item(key, group_key, image, captions, turns, fields, source_name, record_index, part,
+                                     source_file_id, turn_index, candidate_index, original, content_hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [
+                        key, group, draft.image, captionsJSON, turnsJSON, fieldsJSON, sourceName, recordIndex, draft.part,
+                        sourceFileId, draft.turnIndex, draft.candidateIndex, original, contentHash,
+                    ])
+                itemId = db.lastInsertedRowID
+                outcome.added += 1
+            }
+            if let scoreLabels, let score = draft.score {
+                if try addScoreLabel(scoreLabels, score: score, itemId: itemId) { outcome.labels += 1 }
+            }
+        }
+        return outcome
+    }
+
+    /// The first of `base`, `base#2`, `base#3`, … whose item key (with `suffix`) is not taken.
+    private func freeKey(base: String, suffix: String) throws -> String {
+        var n = 1
+        while true {
+            let candidate = n == 1 ? base : "\(base)#\(n)"
+            let taken = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE key = ?)"), arguments: [candidate + suffix]) ?? false
+            if !taken { return candidate }
+            n += 1
+        }
+    }
+
+    private func addScoreLabel(_ labels: Importer.ScoreLabels, score: JSONValue, itemId: Int64) throws -> Bool {
+        let value: JSONValue
+        switch labels.check(score) {
+        case .success(let v): value = v
+        case .failure(let problem): throw RecordProblem("score", "\(score.serialized()) is not a value of criterion '\(labels.criterion)': \(problem.message)")
+        }
+        let scores = JSONValue.object(JSONObject([JSONObject.Member(key: labels.criterion, value: value)])).serialized()
+        let current = try String.fetchOne(
+            db, sql: "SELECT scores FROM current_label WHERE item_id = ? AND annotator = ? AND role = 'imported'",
+            arguments: [itemId, labels.source])
+        if current == scores { return false }
+        try LabelEvent(
+            itemId: itemId, annotator: labels.source, role: .imported, source: labels.source,
+            action: current == nil ? .save : .edit, rubricHash: labels.rubric.hash, scores: scores, at: importedAt
+        ).insert(db)
+        return true
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+
+/// One turn of a conversation: who speaks (`human` or `gpt`, as in LLaVA files) and what is said.
+public struct Turn: Sendable, Equatable {
+    public var from: String
+    public var value: String
+
+    public init(from: String, value: String) {
+        self.from = from
+        self.value = value
+    }
+}
+
+/// The unit an expert grades: one record (all its turns), or one candidate of a record that offers
+/// several. Everything the screens, the model and export need about it, plus the record's original bytes
+/// so an export can give it back with key order and number formatting intact.
+public struct Item: Sendable, Equatable {
+    public var id: Int64?
+    public var key: String
+    public var group: String
+    /// The image path as the record gives it (relative to an images folder chosen when labeling).
+    public var image: String?
+    public var captions: [String]
+    public var turns: [Turn]
+    /// The record's other fields, in file order, plus fields stamped with `import --set`.
+    public var fields: JSONObject
+    /// Base name of the file the record came from; with `recordIndex` and `part` it identifies the
+    /// record when the same file is imported again.
+    public var sourceName: String
+    public var recordIndex: Int
+    public var part: String
+    public var turnIndex: Int?
+    public var candidateIndex: Int?
+    public var original: Data
+
+    public init(
+        id: Int64? = nil, key: String, group: String, image: String?, captions: [String], turns: [Turn],
+        fields: JSONObject, sourceName: String, recordIndex: Int, part: String = "", turnIndex: Int? = nil,
+        candidateIndex: Int? = nil, original: Data
+    ) {
+        self.id = id
+        self.key = key
+        self.group = group
+        self.image = image
+        self.captions = captions
+        self.turns = turns
+        self.fields = fields
+        self.sourceName = sourceName
+        self.recordIndex = recordIndex
+        self.part = part
+        self.turnIndex = turnIndex
+        self.candidateIndex = candidateIndex
+        self.original = original
+    }
+
+    var turnsJSON: String {
+        JSONValue.array(turns.map { .object(JSONObject(["from": .string($0.from), "value": .string($0.value)])) }).serialized()
+    }
+
+    var captionsJSON: String { JSONValue.array(captions.map(JSONValue.string)).serialized() }
+}
+
+extension Item: FetchableRecord {
+    public init(row: Row) throws {
+        id = row["id"]
+        key = row["key"]
+        group = row["group_key"]
+        image = row["image"]
+        captions = (try? JSONParser.parse(row["captions"] as String))?.arrayValue?.compactMap(\.stringValue) ?? []
+        turns = ((try? JSONParser.parse(row["turns"] as String))?.arrayValue ?? []).compactMap { value in
+            guard let o = value.objectValue, let from = o["from"]?.stringValue, let text = o["value"]?.stringValue else { return nil }
+            return Turn(from: from, value: text)
+        }
+        fields = (try? JSONParser.parse(row["fields"] as String))?.objectValue ?? JSONObject()
+        sourceName = row["source_name"]
+        recordIndex = row["record_index"]
+        part = row["part"]
+        turnIndex = row["turn_index"]
+        candidateIndex = row["candidate_index"]
+        original = row["original"]
+    }
+}
+
+extension Item {
+    /// Looks an item up by key.
+    public static func fetch(_ db: Database, key: String) throws -> Item? {
+        try Item.fetchOne(db, sql: "SELECT * FROM item WHERE key = ?", arguments: [key])
+    }
+
+    public static func fetch(_ db: Database, id: Int64) throws -> Item? {
+        try Item.fetchOne(db, sql: "SELECT * FROM item WHERE id = ?", arguments: [id])
+    }
+}

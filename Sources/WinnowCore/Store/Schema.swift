@@ -1,0 +1,112 @@
+import GRDB
+
+/// The database schema as a list of migrations. A migration, once released, is never edited: a
+/// change is a new migration appended at the end, and the tests migrate an empty file and a file at
+/// every earlier version up to the last.
+public enum Schema {
+    /// Migration identifiers in order; tests walk these.
+    public static var versions: [String] { migrator.migrations }
+
+    public static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-core", migrate: createCore)
+        return migrator
+    }()
+
+    private static func createCore(_ db: Database) throws {
+        // Each input file an import read, so an export manifest can name it with its hash.
+        try db.execute(sql: """
+            CREATE TABLE source_file (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,            -- base name: part of an item's identity for re-import
+                path TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                format TEXT NOT NULL,
+                records INTEGER NOT NULL,
+                imported_at TEXT NOT NULL
+            );
+            CREATE TABLE item (
+                id INTEGER PRIMARY KEY,
+                key TEXT NOT NULL UNIQUE,
+                group_key TEXT NOT NULL,
+                image TEXT,
+                captions TEXT NOT NULL DEFAULT '[]',   -- JSON list of strings
+                turns TEXT NOT NULL,                   -- JSON list of {"from","value"}
+                fields TEXT NOT NULL DEFAULT '{}',     -- JSON object: the record's other fields, --set fields
+                source_name TEXT NOT NULL,             -- (source_name, record_index, part) identify a record
+                record_index INTEGER NOT NULL,         --   across re-imports of the same file
+                part TEXT NOT NULL DEFAULT '',         -- "t1/c0" for a candidate, "q2" for a question set
+                source_file_id INTEGER REFERENCES source_file(id),
+                turn_index INTEGER,                    -- candidate answers: which gpt turn
+                candidate_index INTEGER,               -- candidate answers / question sets: which candidate
+                original BLOB NOT NULL,                -- the record's bytes exactly as read
+                content_hash TEXT NOT NULL,
+                UNIQUE (source_name, record_index, part)
+            );
+            CREATE INDEX item_group ON item(group_key);
+            CREATE INDEX item_image ON item(image);
+
+            -- A rubric is stored once per content hash; a label names the rubric it was given under.
+            CREATE TABLE rubric (
+                hash TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                version TEXT NOT NULL,
+                normalized TEXT NOT NULL,
+                added_at TEXT NOT NULL
+            );
+
+            -- The label log: every save, edit and undo is a new row. Nothing is updated or deleted
+            -- (the triggers below refuse it); the current label is derived (view current_label).
+            CREATE TABLE label_event (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                item_id INTEGER NOT NULL REFERENCES item(id),
+                annotator TEXT NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('annotator', 'gold', 'imported')),
+                source TEXT,                            -- for role 'imported': where the scores came from
+                action TEXT NOT NULL CHECK (action IN ('save', 'edit', 'undo')),
+                undoes INTEGER REFERENCES label_event(id),
+                rubric_hash TEXT REFERENCES rubric(hash),
+                scores TEXT,                            -- JSON object criterion -> value; NULL for undo
+                at TEXT NOT NULL,                       -- RFC 3339 UTC
+                active_seconds REAL NOT NULL DEFAULT 0,
+                note TEXT,
+                flag INTEGER NOT NULL DEFAULT 0,
+                CHECK ((action = 'undo') = (undoes IS NOT NULL)),
+                CHECK ((action = 'undo') = (scores IS NULL))
+            );
+            CREATE INDEX label_event_item ON label_event(item_id, annotator, role, id);
+            CREATE INDEX label_event_undoes ON label_event(undoes);
+            CREATE INDEX label_event_annotator ON label_event(annotator, id);
+            CREATE TRIGGER label_event_no_update BEFORE UPDATE ON label_event
+                BEGIN SELECT RAISE(ABORT, 'the label log is append-only'); END;
+            CREATE TRIGGER label_event_no_delete BEFORE DELETE ON label_event
+                BEGIN SELECT RAISE(ABORT, 'the label log is append-only'); END;
+
+            -- The current label of (item, annotator, role): its latest save or edit that no undo took back.
+            CREATE VIEW current_label AS
+                SELECT e.* FROM label_event e
+                WHERE e.action IN ('save', 'edit')
+                  AND NOT EXISTS (SELECT 1 FROM label_event u WHERE u.undoes = e.id)
+                  AND e.id = (
+                    SELECT max(e2.id) FROM label_event e2
+                    WHERE e2.item_id = e.item_id AND e2.annotator = e.annotator AND e2.role = e.role
+                      AND e2.action IN ('save', 'edit')
+                      AND NOT EXISTS (SELECT 1 FROM label_event u2 WHERE u2.undoes = e2.id));
+
+            -- Who is looking at which item, until when (unix seconds): two annotators are not served the
+            -- same item by accident.
+            CREATE TABLE lease (
+                item_id INTEGER NOT NULL REFERENCES item(id),
+                annotator TEXT NOT NULL,
+                expires_at REAL NOT NULL,
+                PRIMARY KEY (item_id, annotator)
+            );
+            CREATE INDEX lease_expiry ON lease(expires_at);
+
+            CREATE TABLE config (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            );
+            """)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+
+/// The one SQLite file that holds a Winnow project: items, rubrics, the label log, leases and config.
+///
+/// Opened as a GRDB `DatabasePool` (WAL): readers never block the writer, so a screen can read while a
+/// label is saved. Foreign keys are on; every connection waits up to `busyTimeout` for a lock instead of
+/// failing, so several `winnow` processes can share one file without a "database is locked" reaching the
+/// user. The schema is brought up to date by `Schema.migrator` on open.
+public final class Store: Sendable {
+    public let path: String
+    public let pool: DatabasePool
+
+    /// How long a connection waits for another process's write lock before giving up.
+    public static let busyTimeout: TimeInterval = 10
+
+    /// Where the database is: `--db PATH`, else `$WINNOW_DB`, else `./winnow.sqlite`.
+    public static func resolvePath(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let option, !option.isEmpty { return option }
+        if let env = environment["WINNOW_DB"], !env.isEmpty { return env }
+        return "winnow.sqlite"
+    }
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String, migrateUpTo target: String? = nil) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(Store.busyTimeout)
+        configuration.label = "winnow"
+        configuration.prepareDatabase { db in
+            // NORMAL is durable in WAL mode across process crashes (kill -9); only an OS crash or power
+            // loss can lose the last transactions, and it never corrupts the file.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: Store.describe(error))
+        }
+        do {
+            if let target {
+                try Schema.migrator.migrate(pool, upTo: target)
+            } else {
+                try Schema.migrator.migrate(pool)
+            }
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: Store.describe(error))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let dbError = error as? DatabaseError { return dbError.message ?? "\(dbError)" }
+        return "\(error)"
+    }
+}
+
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case cannotOpen(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): return "\(path): cannot open the database: \(reason)"
+        }
+    }
+}
