@@ -1,2 +1,13 @@
+import ArgumentParser
 import WinnowCore
-print(WinnowCore.version)
+
+/// The `winnow` command: each subcommand is a small type in Commands/.
+struct Winnow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "winnow",
+        abstract: "Grade multimodal instruction data against a rubric, with a reward model in the loop.",
+        version: WinnowCore.version,
+        subcommands: [ImportCommand.self, StatusCommand.self, ConfigCommand.self])
+}
+
+Winnow.main()
