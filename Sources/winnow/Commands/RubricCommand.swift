@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import WinnowCore
+
+/// `winnow rubric …`: working with rubric files.
+struct RubricCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rubric",
+        abstract: "Check rubric files.",
+        subcommands: [Check.self])
+
+    /// `winnow rubric check FILE [--json]`: exits 0 and describes the rubric if it is valid, or prints
+    /// the first problem (`FILE:LINE:COL: FIELD: MESSAGE`) on stderr and exits 1.
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a rubric file and summarise it, or print its first problem.")
+
+        @Argument(help: "The rubric's YAML file.")
+        var file: String
+
+        @Flag(help: "Print the normalized rubric as one line of JSON (what the rubric's content hash covers).")
+        var json = false
+
+        func run() throws {
+            let rubric: Rubric
+            do {
+                rubric = try Rubric.load(path: file)
+            } catch {
+                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                throw ExitCode(1)
+            }
+            print(json ? rubric.normalizedJSON : Self.summary(of: rubric), terminator: json ? "\n" : "")
+        }
+
+        /// The human summary: the rubric, then each criterion with its kind, level, weight, whether it is
+        /// required, which end is better, and its values with the keys that set them.
+        static func summary(of rubric: Rubric) -> String {
+            let count = rubric.criteria.count
+            var out = "\(rubric.name) version \(rubric.version): \(count) \(count == 1 ? "criterion" : "criteria")\n"
+            out += "hash \(rubric.contentHash)\n"
+            for criterion in rubric.criteria {
+                out += "\n\(criterion.id): \(criterion.title)\n"
+                var facts = [criterion.kind.rawValue, criterion.level.rawValue, "weight \(JSONValue.number(criterion.weight).serialized())"]
+                facts.append(criterion.required ? "required" : "optional")
+                switch criterion.better {
+                case .higher: facts.append("higher is better")
+                case .lower: facts.append("lower is better")
+                case .good(let value): facts.append("\(value) is good")
+                case nil: break
+                }
+                if !criterion.counts { facts.append("not in the overall score") }
+                out += "  " + facts.joined(separator: ", ") + "\n"
+                for (index, value) in criterion.values.enumerated() {
+                    let key = criterion.key(for: value).map { "[\($0)]" } ?? "[ ]"
+                    var line = "  \(key) \(value.text)"
+                    if let scores = criterion.scores, index < scores.count { line += " (score \(JSONValue.number(scores[index]).serialized()))" }
+                    if let anchor = criterion.anchors[value] { line += ": " + Self.firstLine(anchor) }
+                    out += line + "\n"
+                }
+            }
+            return out
+        }
+
+        private static func firstLine(_ text: String) -> String {
+            let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            return line.count > 100 ? String(line.prefix(99)) + "…" : line
+        }
+    }
+}
