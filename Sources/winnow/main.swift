@@ -7,7 +7,9 @@ struct Winnow: ParsableCommand {
         commandName: "winnow",
         abstract: "Grade multimodal instruction data against a rubric, with a reward model in the loop.",
         version: WinnowCore.version,
-        subcommands: [ImportCommand.self, StatusCommand.self, ConfigCommand.self])
+        subcommands: [
+            ImportCommand.self, StatusCommand.self, RubricCommand.self, LabelsCommand.self, ConfigCommand.self,
+        ])
 }
 
 Winnow.main()

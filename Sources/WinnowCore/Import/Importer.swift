@@ -36,10 +36,12 @@ public struct Importer {
         public var source: String
         public var criterion: String
         public var rubric: StoredRubric
-        /// The value as the rubric accepts it, or a message saying why not.
-        public var check: @Sendable (JSONValue) -> Result<JSONValue, RubricValueProblem>
+        /// The value as the rubric accepts it (and whether it had to be rounded to a scale value), or a
+        /// message saying why not.
+        public var check: @Sendable (JSONValue) -> Result<(value: JSONValue, rounded: Bool), RubricValueProblem>
 
-        public init(source: String, criterion: String, rubric: StoredRubric, check: @escaping @Sendable (JSONValue) -> Result<JSONValue, RubricValueProblem>) {
+        public init(source: String, criterion: String, rubric: StoredRubric,
+                    check: @escaping @Sendable (JSONValue) -> Result<(value: JSONValue, rounded: Bool), RubricValueProblem>) {
             self.source = source
             self.criterion = criterion
             self.rubric = rubric
@@ -69,6 +71,8 @@ public struct Importer {
         /// Items whose key got a `#N` because their id was taken.
         public var renamed = 0
         public var labelsAdded = 0
+        /// Imported scores that fell between a scale's values and were rounded to the nearest.
+        public var scoresRounded = 0
         public var captionedItems = 0
     }
 
@@ -161,6 +165,7 @@ public struct Importer {
                         file.unchanged += outcome.unchanged
                         summary.renamed += outcome.renamed
                         summary.labelsAdded += outcome.labels
+                        summary.scoresRounded += outcome.rounded
                         summary.captionedItems += outcome.added > 0 ? drafts.filter { !$0.captions.isEmpty }.count : 0
                     } catch let problem as RecordProblem {
                         throw reader.error(at: record.range.lowerBound, record: record.index, field: problem.field, problem.message)
@@ -186,6 +191,7 @@ struct ItemWriter {
         var unchanged = 0
         var renamed = 0
         var labels = 0
+        var rounded = 0
     }
 
     let db: Database
@@ -255,7 +261,9 @@ struct ItemWriter {
                 outcome.added += 1
             }
             if let scoreLabels, let score = draft.score {
-                if try addScoreLabel(scoreLabels, score: score, itemId: itemId) { outcome.labels += 1 }
+                let (added, rounded) = try addScoreLabel(scoreLabels, score: score, itemId: itemId)
+                if added { outcome.labels += 1 }
+                if rounded { outcome.rounded += 1 }
             }
         }
         return outcome
@@ -272,21 +280,22 @@ struct ItemWriter {
         }
     }
 
-    private func addScoreLabel(_ labels: Importer.ScoreLabels, score: JSONValue, itemId: Int64) throws -> Bool {
+    private func addScoreLabel(_ labels: Importer.ScoreLabels, score: JSONValue, itemId: Int64) throws -> (added: Bool, rounded: Bool) {
         let value: JSONValue
+        let rounded: Bool
         switch labels.check(score) {
-        case .success(let v): value = v
+        case .success(let checked): (value, rounded) = checked
         case .failure(let problem): throw RecordProblem("score", "\(score.serialized()) is not a value of criterion '\(labels.criterion)': \(problem.message)")
         }
         let scores = JSONValue.object(JSONObject([JSONObject.Member(key: labels.criterion, value: value)])).serialized()
         let current = try String.fetchOne(
             db, sql: "SELECT scores FROM current_label WHERE item_id = ? AND annotator = ? AND role = 'imported'",
             arguments: [itemId, labels.source])
-        if current == scores { return false }
+        if current == scores { return (false, rounded) }
         try LabelEvent(
             itemId: itemId, annotator: labels.source, role: .imported, source: labels.source,
             action: current == nil ? .save : .edit, rubricHash: labels.rubric.hash, scores: scores, at: importedAt
         ).insert(db)
-        return true
+        return (true, rounded)
     }
 }

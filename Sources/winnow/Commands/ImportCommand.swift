@@ -85,6 +85,7 @@ struct ImportCommand: ParsableCommand {
                 "unchanged": .number(summary.unchanged),
                 "renamed_repeats": .number(summary.renamed),
                 "labels_added": .number(summary.labelsAdded),
+                "scores_rounded": .number(summary.scoresRounded),
                 "seconds": .number((seconds * 1000).rounded() / 1000),
             ])))
         } else {
@@ -96,6 +97,7 @@ struct ImportCommand: ParsableCommand {
             if summary.unchanged > 0 { extras.append("\(summary.unchanged) already there") }
             if summary.renamed > 0 { extras.append("\(summary.renamed) with repeated ids renamed ID#N") }
             if summary.labelsAdded > 0 { extras.append("\(summary.labelsAdded) imported labels") }
+            if summary.scoresRounded > 0 { extras.append("\(summary.scoresRounded) scores rounded to the nearest scale value") }
             if !extras.isEmpty { line += " (" + extras.joined(separator: ", ") + ")" }
             line += String(format: " in %.2f s", seconds)
             print(line)

@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+
+/// The labels file: JSONL, one current label a line,
+/// `{"item", "annotator", "role", "source"?, "scores": {CRITERION: VALUE}, "seconds", "at", "note"?, "flag"?}`.
+/// Export writes exactly what import reads, so export → import → export gives the same bytes.
+public enum LabelFile {
+    public struct ImportSummary: Sendable, Equatable {
+        public var lines = 0
+        public var added = 0
+        public var unchanged = 0
+    }
+
+    /// Reads every line, checks it against the rubric and the items, and appends the labels in one
+    /// transaction (all or nothing). A line equal to the current label adds nothing.
+    public static func importLabels(path: String, rubric: Rubric, store: Store) throws -> ImportSummary {
+        let reader = try RecordReader(path: path)
+        guard reader.container == .lines else {
+            throw ImportError(file: path, line: 1, column: 1, message: "a labels file is JSONL: one {\"item\", \"annotator\", \"scores\"} object per line")
+        }
+        let stored = StoredRubric(rubric)
+        return try store.pool.write { db in
+            try stored.save(db)
+            var summary = ImportSummary()
+            try reader.forEach { record throws(ImportError) in
+                summary.lines += 1
+                do {
+                    let label = try parse(record.value, rubric: rubric)
+                    guard let itemId = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM item WHERE key = ?"), arguments: [label.item]) else {
+                        throw RecordProblem("item", "no item with key \"\(label.item)\" in the database")
+                    }
+                    let current = try LabelLog.current(db, itemId: itemId, annotator: label.annotator, role: label.role)
+                    if let current, current.scores == label.scores, current.note == label.note, current.flag == label.flag,
+                       current.at == label.at, current.activeSeconds == label.seconds {
+                        summary.unchanged += 1
+                        return
+                    }
+                    _ = try LabelLog.append(
+                        db, itemId: itemId, annotator: label.annotator, role: label.role, source: label.source,
+                        rubricHash: stored.hash, scores: label.scores, activeSeconds: label.seconds, note: label.note,
+                        flag: label.flag, at: label.at)
+                    summary.added += 1
+                } catch let problem as RecordProblem {
+                    throw reader.error(at: record.range.lowerBound, record: record.index, field: problem.field, problem.message)
+                } catch {
+                    throw ImportError(file: path, record: record.index, message: "cannot write: \(Store.describe(error))")
+                }
+            }
+            return summary
+        }
+    }
+
+    struct Line {
+        var item: String
+        var annotator: String
+        var role: LabelRole
+        var source: String?
+        var scores: String
+        var seconds: Double
+        var at: String
+        var note: String?
+        var flag: Bool
+    }
+
+    static let knownFields: Set<String> = ["item", "annotator", "role", "source", "scores", "seconds", "at", "note", "flag"]
+
+    static func parse(_ value: JSONValue, rubric: Rubric) throws(RecordProblem) -> Line {
+        let fields = try RecordFields(value)
+        if let unknown = fields.object.keys.first(where: { !knownFields.contains($0) }) {
+            throw RecordProblem(unknown, "unknown field (a label line has: \(knownFields.sorted().joined(separator: ", ")))")
+        }
+        let item = try fields.string("item")
+        let annotator = try fields.string("annotator")
+        guard !annotator.isEmpty else { throw RecordProblem("annotator", "is empty") }
+        var role = LabelRole.annotator
+        if let text = try fields.optionalString("role") {
+            guard let parsed = LabelRole(rawValue: text) else {
+                throw RecordProblem("role", "expected one of \(LabelRole.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(text)\"")
+            }
+            role = parsed
+        }
+        let source = try fields.optionalString("source")
+        if source != nil && role != .imported { throw RecordProblem("source", "only labels with role \"imported\" have a source") }
+        guard let scoresValue = fields.object["scores"] else { throw RecordProblem("scores", "missing") }
+        guard let scoresObject = scoresValue.objectValue else { throw RecordProblem("scores", "expected an object, found \(scoresValue.typeName)") }
+        var values: [String: ScoreValue] = [:]
+        for member in scoresObject.members {
+            guard let criterion = rubric.criterion(member.key) else {
+                throw RecordProblem("scores.\(member.key)", "no such criterion in rubric \(rubric.name) (criteria: \(rubric.criteria.map(\.id).joined(separator: ", ")))")
+            }
+            guard let v = criterion.value(from: member.value) else {
+                throw RecordProblem("scores.\(member.key)", "\(member.value.serialized()) is not one of \(criterion.values.map { $0.json.serialized() }.joined(separator: ", "))")
+            }
+            values[member.key] = v
+        }
+        if role != .imported, let missing = rubric.criteria.first(where: { $0.required && values[$0.id] == nil }) {
+            throw RecordProblem("scores.\(missing.id)", "missing: the criterion is required")
+        }
+        if values.isEmpty { throw RecordProblem("scores", "no scores") }
+        var seconds = 0.0
+        if let s = fields.object["seconds"], !s.isNull {
+            guard let d = s.doubleValue, d.isFinite, d >= 0 else { throw RecordProblem("seconds", "expected a number of seconds ≥ 0, found \(s.serialized())") }
+            seconds = d
+        }
+        var at = Timestamp.now()
+        if let text = try fields.optionalString("at") {
+            guard let date = Timestamp.parse(text) else { throw RecordProblem("at", "expected an RFC 3339 time such as 2026-01-31T12:00:00Z, found \"\(text)\"") }
+            at = Timestamp.string(date)
+        }
+        var flag = false
+        if let f = fields.object["flag"], !f.isNull {
+            guard let b = f.boolValue else { throw RecordProblem("flag", "expected true or false, found \(f.serialized())") }
+            flag = b
+        }
+        return Line(
+            item: item, annotator: annotator, role: role, source: role == .imported ? (source ?? annotator) : nil,
+            scores: LabelLog.scoresJSON(values, rubric: rubric), seconds: seconds, at: at, note: try fields.optionalString("note"),
+            flag: flag)
+    }
+
+    /// One export line for a current label.
+    public static func line(_ label: CurrentLabel) -> JSONValue {
+        let event = label.event
+        var object = JSONObject([
+            "item": .string(label.itemKey), "annotator": .string(event.annotator), "role": .string(event.role.rawValue),
+        ])
+        if event.role == .imported, let source = event.source { object["source"] = .string(source) }
+        object["scores"] = (try? JSONParser.parse(event.scores ?? "{}")) ?? .object(JSONObject())
+        object["seconds"] = .number(event.activeSeconds)
+        object["at"] = .string(event.at)
+        if let note = event.note { object["note"] = .string(note) }
+        if event.flag { object["flag"] = .bool(true) }
+        return .object(object)
+    }
+}

@@ -1,0 +1,123 @@
+import GRDB
+
+/// The current label of an (item, annotator, role), derived from the log (view `current_label`).
+public struct CurrentLabel: Sendable, Equatable {
+    public var event: LabelEvent
+    public var itemKey: String
+}
+
+/// Operations on the append-only label log. Each write is its own transaction, committed before it
+/// returns, so a label the screen has saved survives a kill -9 that follows.
+public struct LabelLog: Sendable {
+    public let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    /// Scores as the log stores them: a JSON object in rubric order.
+    public static func scoresJSON(_ values: [String: ScoreValue], rubric: Rubric) -> String {
+        var object = JSONObject()
+        for criterion in rubric.criteria {
+            if let value = values[criterion.id] { object.members.append(.init(key: criterion.id, value: value.json)) }
+        }
+        return JSONValue.object(object).serialized()
+    }
+
+    /// Reads stored scores back as rubric values; values the rubric no longer has are left out.
+    public static func values(fromScores scores: String?, rubric: Rubric) -> [String: ScoreValue] {
+        guard let scores, let object = (try? JSONParser.parse(scores))?.objectValue else { return [:] }
+        var result: [String: ScoreValue] = [:]
+        for member in object.members {
+            if let criterion = rubric.criterion(member.key), let value = criterion.value(from: member.value) {
+                result[member.key] = value
+            }
+        }
+        return result
+    }
+
+    /// Saves a label: a `save` row when the (item, annotator, role) has no current label, else an `edit`.
+    @discardableResult
+    public func save(
+        itemId: Int64, annotator: String, role: LabelRole = .annotator, source: String? = nil, rubric: StoredRubric,
+        scores: String, activeSeconds: Double, note: String? = nil, flag: Bool = false, at: String = Timestamp.now()
+    ) throws -> LabelEvent {
+        try store.pool.write { db in
+            try rubric.save(db)
+            return try Self.append(
+                db, itemId: itemId, annotator: annotator, role: role, source: source, rubricHash: rubric.hash, scores: scores,
+                activeSeconds: activeSeconds, note: note, flag: flag, at: at)
+        }
+    }
+
+    static func append(
+        _ db: Database, itemId: Int64, annotator: String, role: LabelRole, source: String?, rubricHash: String, scores: String,
+        activeSeconds: Double, note: String?, flag: Bool, at: String
+    ) throws -> LabelEvent {
+        let hasCurrent = try current(db, itemId: itemId, annotator: annotator, role: role) != nil
+        return try LabelEvent(
+            itemId: itemId, annotator: annotator, role: role, source: source, action: hasCurrent ? .edit : .save,
+            rubricHash: rubricHash, scores: scores, at: at, activeSeconds: activeSeconds, note: note, flag: flag
+        ).insert(db)
+    }
+
+    /// Takes back a save or edit; the label falls back to what it was before that row.
+    @discardableResult
+    public func undo(_ event: LabelEvent) throws -> LabelEvent {
+        guard let id = event.id else { throw LabelError.notSaved }
+        return try store.pool.write { db in
+            try LabelEvent(
+                itemId: event.itemId, annotator: event.annotator, role: event.role, source: event.source, action: .undo,
+                undoes: id, rubricHash: event.rubricHash, scores: nil
+            ).insert(db)
+        }
+    }
+
+    public func current(itemId: Int64, annotator: String, role: LabelRole = .annotator) throws -> LabelEvent? {
+        try store.pool.read { db in try Self.current(db, itemId: itemId, annotator: annotator, role: role) }
+    }
+
+    static func current(_ db: Database, itemId: Int64, annotator: String, role: LabelRole) throws -> LabelEvent? {
+        try LabelEvent.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM current_label WHERE item_id = ? AND annotator = ? AND role = ?"),
+            arguments: [itemId, annotator, role.rawValue])
+    }
+
+    /// Every current label, in item then annotator order; only those given under `rubricHash` if set.
+    public func currentLabels(rubricHash: String? = nil) throws -> [CurrentLabel] {
+        try store.pool.read { db in
+            var sql = "SELECT c.*, i.key AS item_key FROM current_label c JOIN item i ON i.id = c.item_id"
+            var arguments: StatementArguments = []
+            if let rubricHash {
+                sql += " WHERE c.rubric_hash = ?"
+                arguments = [rubricHash]
+            }
+            sql += " ORDER BY i.id, c.role, c.annotator"
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
+                CurrentLabel(event: try LabelEvent(row: $0), itemKey: $0["item_key"])
+            }
+        }
+    }
+}
+
+public enum LabelError: Error, CustomStringConvertible, Equatable {
+    case notSaved
+
+    public var description: String {
+        switch self {
+        case .notSaved: return "the label was never saved"
+        }
+    }
+}
+
+extension StoredRubric {
+    public init(_ rubric: Rubric) {
+        self.init(hash: rubric.contentHash, name: rubric.name, version: rubric.version, normalized: rubric.normalizedJSON)
+    }
+}
+
+extension ScoreValue {
+    /// The number of a scale value; nil for choices and flags.
+    public var numberValue: Double? {
+        if case .number(let n) = self { return n }
+        return nil
+    }
+}
