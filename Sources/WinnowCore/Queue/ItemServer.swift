@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+
+/// Why an item is on screen; the labeling header shows it.
+public enum ServeReason: Sendable, Equatable {
+    /// Cold start: the seeded spread order (no reward model yet).
+    case coldStart(position: Int, of: Int)
+    /// The annotator's own lease from an earlier run: the item they were on.
+    case resumed
+    /// Skipped earlier in this session and served again.
+    case skippedEarlier
+    /// Asked for by key (`g`).
+    case jumped
+    /// Walking this session's history.
+    case history
+    /// Brought back by an undo.
+    case undone
+
+    public var text: String {
+        switch self {
+        case .coldStart(let position, let total): return "cold start: spread order (\(position) of \(total))"
+        case .resumed: return "resumed: where you left off"
+        case .skippedEarlier: return "skipped earlier"
+        case .jumped: return "jumped to by key"
+        case .history: return "history: your saved label"
+        case .undone: return "undone: back to edit"
+        }
+    }
+}
+
+/// Serves items to one annotator: the next in queue order that nobody has labeled, that no one else
+/// holds a lease on, and that this session has not skipped (skipped items come last).
+///
+/// Taking an item is one write transaction that checks and leases it, so two annotators on one database
+/// are not served the same item: the second sees the first's lease and moves on. A lease lasts
+/// `lease_seconds` and is renewed while the annotator works, so an abandoned session holds nothing
+/// for long.
+public final class ItemServer {
+    public let store: Store
+    public let annotator: String
+    public private(set) var order: [Int64]
+    private var cursor = 0
+    private var skipped: [Int64] = []
+    private var skippedSet: Set<Int64> = []
+    /// Items known to be labeled (by anyone) or leased by someone else; refreshed as items are checked.
+    private var taken: Set<Int64> = []
+    public var leaseSeconds: Double
+
+    public init(store: Store, annotator: String) throws {
+        self.store = store
+        self.annotator = annotator
+        let config = Config(store: store)
+        leaseSeconds = try config.double(.leaseSeconds)
+        let seed = UInt64(try config.integer(.seed))
+        (order, taken) = try store.pool.read { db in
+            let order = try SpreadOrder.order(db, seed: seed)
+            let labeled = try Set(Int64.fetchAll(db, sql: "SELECT DISTINCT item_id FROM current_label WHERE role IN ('annotator', 'gold')"))
+            return (order, labeled)
+        }
+    }
+
+    public var total: Int { order.count }
+
+    /// The item this annotator still holds a lease on (from a run that ended), if it is still unlabeled.
+    public func resumable() throws -> Int64? {
+        try store.pool.read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT l.item_id FROM lease l
+                WHERE l.annotator = ? AND l.expires_at > ?
+                  AND NOT EXISTS (SELECT 1 FROM current_label c WHERE c.item_id = l.item_id AND c.role IN ('annotator', 'gold'))
+                ORDER BY l.expires_at DESC LIMIT 1
+                """, arguments: [annotator, Date().timeIntervalSince1970])
+        }
+    }
+
+    /// Leases and returns the next item to grade, or nil when none is left for this annotator.
+    public func next() throws -> (id: Int64, reason: ServeReason)? {
+        while cursor < order.count {
+            let id = order[cursor]
+            cursor += 1
+            if taken.contains(id) || skippedSet.contains(id) { continue }
+            if try lease(id) { return (id, .coldStart(position: cursor, of: order.count)) }
+            taken.insert(id)
+        }
+        // Then the skipped ones, oldest first.
+        while let id = skipped.first {
+            skipped.removeFirst()
+            skippedSet.remove(id)
+            if taken.contains(id) { continue }
+            if try lease(id) { return (id, .skippedEarlier) }
+            taken.insert(id)
+        }
+        return nil
+    }
+
+    /// Leases `id` for this annotator unless it is labeled or someone else holds it; one transaction.
+    @discardableResult
+    public func lease(_ id: Int64, ignoreLabels: Bool = false) throws -> Bool {
+        let now = Date().timeIntervalSince1970
+        return try store.pool.write { db in
+            if !ignoreLabels {
+                let labeled = try Bool.fetchOne(db.cachedStatement(sql: """
+                    SELECT EXISTS (SELECT 1 FROM current_label WHERE item_id = ? AND role IN ('annotator', 'gold'))
+                    """), arguments: [id]) ?? false
+                if labeled { return false }
+            }
+            let heldByOther = try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM lease WHERE item_id = ? AND annotator <> ? AND expires_at > ?)
+                """), arguments: [id, annotator, now]) ?? false
+            if heldByOther { return false }
+            try db.cachedStatement(sql: """
+                INSERT INTO lease(item_id, annotator, expires_at) VALUES (?, ?, ?)
+                ON CONFLICT(item_id, annotator) DO UPDATE SET expires_at = excluded.expires_at
+                """).execute(arguments: [id, annotator, now + leaseSeconds])
+            return true
+        }
+    }
+
+    /// Who else holds a live lease on `id`, if anyone.
+    public func holder(of id: Int64) throws -> String? {
+        try store.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT annotator FROM lease WHERE item_id = ? AND annotator <> ? AND expires_at > ?",
+                                arguments: [id, annotator, Date().timeIntervalSince1970])
+        }
+    }
+
+    public func release(_ id: Int64) throws {
+        try store.pool.write { db in
+            try db.execute(sql: "DELETE FROM lease WHERE item_id = ? AND annotator = ?", arguments: [id, annotator])
+        }
+    }
+
+    /// The item goes to the back of this session's queue.
+    public func skip(_ id: Int64) throws {
+        try release(id)
+        if !skippedSet.contains(id) {
+            skipped.append(id)
+            skippedSet.insert(id)
+        }
+    }
+
+    /// A saved item is labeled: not served again.
+    public func markLabeled(_ id: Int64) { taken.insert(id) }
+
+    /// An undone item may be served again.
+    public func markUnlabeled(_ id: Int64) { taken.remove(id) }
+}
