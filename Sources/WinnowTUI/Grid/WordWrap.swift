@@ -12,7 +12,8 @@
 ///   when the word alone is wider than the line;
 /// - closing punctuation such as `。` or `)` is not moved to the start of a line;
 /// - continuation lines of a paragraph are indented by `hangingIndent` spaces
-///   (ignored when it would leave fewer than 1 column).
+///   (ignored when it would leave fewer than 2 columns, the width of a wide
+///   character).
 ///
 /// The text should already be displayable (see `Sanitizer`); wrapping does not
 /// sanitize.
@@ -20,7 +21,7 @@ public enum WordWrap {
     /// `text` wrapped to `width` cells. Returns no lines when `width` < 1.
     public static func wrap(_ text: String, width: Int, hangingIndent: Int = 0) -> [String] {
         guard width >= 1 else { return [] }
-        let indent = hangingIndent > 0 && hangingIndent < width ? hangingIndent : 0
+        let indent = hangingIndent > 0 && width - hangingIndent >= 2 ? hangingIndent : 0
         var lines: [String] = []
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
             wrapParagraph(paragraph, width: width, indent: indent, into: &lines)
