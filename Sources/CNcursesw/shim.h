@@ -10,8 +10,9 @@
  * into this module (Key.swift reads the KEY_* constants).
  *
  * All helpers are `static` because a system-library target cannot carry .c
- * files; their state (the signal bookkeeping below) therefore lives in the one
- * Swift module that calls them, WinnowTUI.
+ * files. Static state (the signal bookkeeping below) is instantiated in every
+ * object file that uses it, so those helpers must be called from one Swift
+ * source file only: Terminal.swift.
  */
 #define _XOPEN_SOURCE_EXTENDED 1
 #define NCURSES_WIDECHAR 1
@@ -22,6 +23,17 @@
 #include <string.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
+
+/*
+ * Creates and selects the screen on stdout/stdin. Unlike initscr(), which
+ * exits the process on failure, newterm() returns NULL, which the caller
+ * turns into a typed error.
+ */
+static inline SCREEN *winnow_newterm(void) {
+    SCREEN *screen = newterm(NULL, stdout, stdin);
+    if (screen != NULL) set_term(screen);
+    return screen;
+}
 
 static inline WINDOW *winnow_stdscr(void) { return stdscr; }
 static inline int winnow_colors(void) { return COLORS; }
@@ -92,7 +104,11 @@ static inline int winnow_read_key(int timeout_ms, unsigned int *value) {
 static volatile sig_atomic_t winnow_terminal_active = 0;
 static volatile sig_atomic_t winnow_handlers_installed = 0;
 static int winnow_atexit_registered = 0;
-static struct sigaction winnow_previous_actions[NSIG];
+/* Function-local so that Swift's importer emits its storage with the code. */
+static inline struct sigaction *winnow_previous_actions(void) {
+    static struct sigaction actions[NSIG];
+    return actions;
+}
 
 static const int winnow_fatal_signals[] = {
     SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL
@@ -109,7 +125,7 @@ static void winnow_restore_terminal_once(void) {
 static void winnow_fatal_signal_handler(int signal_number) {
     winnow_restore_terminal_once();
     if (signal_number > 0 && signal_number < NSIG) {
-        sigaction(signal_number, &winnow_previous_actions[signal_number], NULL);
+        sigaction(signal_number, &winnow_previous_actions()[signal_number], NULL);
     } else {
         signal(signal_number, SIG_DFL);
     }
@@ -131,8 +147,8 @@ static inline void winnow_install_restore_handlers(void) {
     for (size_t i = 0; i < WINNOW_FATAL_SIGNAL_COUNT; i++) {
         int number = winnow_fatal_signals[i];
         struct sigaction action;
-        if (sigaction(number, NULL, &winnow_previous_actions[number]) == 0 &&
-            winnow_previous_actions[number].sa_handler == SIG_IGN) {
+        if (sigaction(number, NULL, &winnow_previous_actions()[number]) == 0 &&
+            winnow_previous_actions()[number].sa_handler == SIG_IGN) {
             continue; /* respect an inherited "ignore" (nohup, background jobs) */
         }
         memset(&action, 0, sizeof action);
@@ -154,7 +170,7 @@ static inline void winnow_remove_restore_handlers(void) {
             current.sa_handler != winnow_fatal_signal_handler) {
             continue; /* ignored, or replaced by someone else since */
         }
-        sigaction(number, &winnow_previous_actions[number], NULL);
+        sigaction(number, &winnow_previous_actions()[number], NULL);
     }
     winnow_handlers_installed = 0;
 }
