@@ -1,0 +1,180 @@
+import CNcursesw
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The one place that talks to ncurses: starts and restores the terminal,
+/// paints a `Grid`, and reads keys.
+///
+/// Guarantees:
+/// - main actor only (ncurses is not thread-safe);
+/// - the terminal is restored on `stop()`, at process exit (`atexit`) and on
+///   SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE and SIGILL
+///   (see the trade-off documented in the CNcursesw shim: `endwin` is not
+///   strictly async-signal-safe, but leaving a raw terminal is worse);
+/// - only sanitized `Cell`s are ever written, so data cannot inject escape
+///   sequences; the terminal's colour support is honoured (`ColorCapability`).
+///
+/// It holds no layout logic: screens build a `Grid`; this paints it.
+@MainActor
+public final class Terminal {
+    public private(set) var isActive = false
+    public private(set) var colorCapability: ColorCapability = .none
+    private var screen: OpaquePointer?
+    private var pairs = ColorPairCache(capacity: 0)
+
+    public init() {}
+
+    /// Takes over the terminal: UTF-8 locale, raw (or cbreak) mode, no echo,
+    /// keypad keys decoded, hidden cursor, colours when available. With
+    /// `raw`, Ctrl-C, Ctrl-Z and Ctrl-S arrive as keys instead of signals.
+    /// Calling it again after `stop()` resumes the same screen.
+    public func start(raw: Bool = true) throws(TerminalError) {
+        if isActive { return }
+        if screen == nil {
+            guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+                throw TerminalError.notATerminal
+            }
+            setlocale(LC_ALL, "")
+            if winnow_locale_is_utf8() == 0 {
+                // Without a UTF-8 locale ncursesw cannot print wide characters.
+                setlocale(LC_CTYPE, "C.UTF-8")
+            }
+            guard let created = winnow_newterm() else {
+                let term = getenv("TERM").map { String(cString: $0) } ?? ""
+                throw TerminalError.cannotInitialize(term: term)
+            }
+            screen = created
+            set_escdelay(25)
+        }
+        if raw { CNcursesw.raw() } else { cbreak() }
+        noecho()
+        nonl()
+        keypad(winnow_stdscr(), true)
+        curs_set(0)
+        setUpColors()
+        winnow_set_terminal_active(1)
+        winnow_install_restore_handlers()
+        isActive = true
+        clearok(winnow_stdscr(), true)
+    }
+
+    /// Gives the terminal back (endwin). Safe to call any number of times.
+    public func stop() {
+        guard isActive else { return }
+        isActive = false
+        winnow_set_terminal_active(0)
+        curs_set(1)
+        endwin()
+        winnow_remove_restore_handlers()
+    }
+
+    /// The terminal size in cells; (0, 0) when not started.
+    public func size() -> (width: Int, height: Int) {
+        guard isActive else { return (0, 0) }
+        return (Int(max(0, winnow_width())), Int(max(0, winnow_height())))
+    }
+
+    /// Draws every cell of `grid` (clipped to the terminal) and updates the
+    /// screen once, so a frame never flickers or shows half-drawn.
+    public func paint(_ grid: Grid) {
+        guard isActive else { return }
+        if !draw(grid) {
+            // The frame needs more colour pairs than were free: start the
+            // cache afresh and draw again; only a frame that alone needs more
+            // pairs than the terminal has shows some cells in default colours.
+            pairs.reset()
+            _ = draw(grid)
+        }
+        wnoutrefresh(winnow_stdscr())
+        doupdate()
+    }
+
+    /// Waits up to `timeoutMilliseconds` (negative: forever) for a key.
+    /// Nil on timeout and for keys the app does not use.
+    public func readKey(timeoutMilliseconds: Int32) -> Key? {
+        guard isActive else { return nil }
+        var value: UInt32 = 0
+        let result = winnow_read_key(timeoutMilliseconds, &value)
+        if result == winnow_err() { return nil }
+        return Key.from(
+            wideChar: value, isKeyCode: result == winnow_key_code_yes(), terminalSize: size())
+    }
+
+    private func setUpColors() {
+        let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
+        guard !noColor, has_colors() else {
+            colorCapability = .none
+            pairs = ColorPairCache(capacity: 0)
+            return
+        }
+        start_color()
+        use_default_colors()
+        colorCapability = ColorCapability.detect(
+            noColor: false, hasColors: true, colors: Int(winnow_colors()))
+        pairs = ColorPairCache(capacity: Int(winnow_color_pairs()) - 1)
+    }
+
+    /// Draws the grid into ncurses' buffer; false when colour pairs ran out.
+    private func draw(_ grid: Grid) -> Bool {
+        werase(winnow_stdscr())
+        let (width, height) = size()
+        var allPairsFit = true
+        var characters: [wchar_t] = []
+        characters.reserveCapacity(Self.maxCharactersPerCell + 1)
+        for y in 0..<min(height, grid.height) {
+            for x in 0..<min(width, grid.width) {
+                guard let cell = grid[x, y], !cell.isContinuation else { continue }
+                if cell.width == 2 && x + 1 >= width { continue }
+                Self.fillCharacters(&characters, for: cell)
+                let attributes = winnow_attributes(
+                    cell.attributes.contains(.bold) ? 1 : 0,
+                    cell.attributes.contains(.dim) ? 1 : 0,
+                    cell.attributes.contains(.reverse) ? 1 : 0,
+                    cell.attributes.contains(.underline) ? 1 : 0)
+                var pair: Int32 = 0
+                if colorCapability != .none {
+                    let foreground = colorCapability.colorNumber(for: cell.foreground)
+                    let background = colorCapability.colorNumber(for: cell.background)
+                    if let assignment = pairs.pair(foreground: foreground, background: background) {
+                        if assignment.isNew {
+                            init_extended_pair(assignment.pair, foreground, background)
+                        }
+                        pair = assignment.pair
+                    } else {
+                        allPairsFit = false
+                    }
+                }
+                _ = winnow_put_cell(Int32(y), Int32(x), characters, attributes, pair)
+            }
+        }
+        return allPairsFit
+    }
+
+    /// ncurses stores a cell as one spacing character plus up to four
+    /// non-spacing ones (CCHARW_MAX = 5).
+    private static let maxCharactersPerCell = 5
+
+    /// The cell's cluster as ncurses can store it: its base character and the
+    /// combining characters that follow, null-terminated. Emoji ZWJ sequences
+    /// and flags hold several spacing characters, which ncurses would spread
+    /// over several cells; they are drawn as their first component so the
+    /// layout stays exactly as the `Grid` measured it.
+    private static func fillCharacters(_ characters: inout [wchar_t], for cell: Cell) {
+        characters.removeAll(keepingCapacity: true)
+        for scalar in cell.text.unicodeScalars {
+            if characters.isEmpty {
+                characters.append(wchar_t(bitPattern: scalar.value))
+                continue
+            }
+            if scalar.value == 0x200D || TextWidth.width(of: scalar) != 0 { break }
+            if characters.count == maxCharactersPerCell { break }
+            characters.append(wchar_t(bitPattern: scalar.value))
+        }
+        if characters.isEmpty { characters.append(0x20) }
+        characters.append(0)
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class TUISmokeTests: XCTestCase { func testNothing() {} }
