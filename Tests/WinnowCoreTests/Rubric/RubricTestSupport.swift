@@ -20,11 +20,7 @@ enum RubricFixture {
     }
 
     static func parse(_ yaml: String, file: String = "r.yaml") throws -> Rubric {
-        do {
-            return try Rubric.parse(yaml: yaml, file: file)
-        } catch {
-            throw error
-        }
+        try Rubric.parse(yaml: yaml, file: file)
     }
 
     /// The error `yaml` is refused with, as text; nil (and a test failure) if it is accepted.
