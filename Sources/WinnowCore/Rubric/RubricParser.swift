@@ -117,7 +117,7 @@ struct RubricParser {
             for (keyNode, textNode) in try valueMap(anchorsNode, path: field("anchors")) {
                 let value = try context.value(ofKey: keyNode, parser: self, path: field("anchors"))
                 if anchors[value] != nil {
-                    throw fail(keyNode, field("anchors"), "\(value.text) has two anchors")
+                    throw fail(keyNode, field("anchors"), "\(Self.display(value)) has two anchors")
                 }
                 anchors[value] = try string(textNode, path: field("anchors") + "." + value.text)
             }
@@ -176,7 +176,7 @@ struct RubricParser {
                 numbers.append(n)
             }
             if numbers.count != values.count {
-                throw fail(scoresNode, field("scores"), "\(numbers.count) scores for \(values.count) values; give one score per value, in the order of values")
+                throw fail(scoresNode, field("scores"), "\(numbers.count) \(numbers.count == 1 ? "score" : "scores") for \(values.count) values; give one score per value, in the order of values")
             }
             if let low = numbers.min(), let high = numbers.max(), low == high {
                 throw fail(scoresNode, field("scores"), "the scores are all the same; they are rescaled from lowest (0) to highest (1), so at least two must differ")
@@ -239,7 +239,7 @@ struct RubricParser {
         if let keysNode {
             for (keyNode, charNode) in try valueMap(keysNode, path: keysPath) {
                 let value = try context.value(ofKey: keyNode, parser: self, path: keysPath)
-                if explicit[value] != nil { throw fail(keyNode, keysPath, "\(value.text) has two keys") }
+                if explicit[value] != nil { throw fail(keyNode, keysPath, "\(Self.display(value)) has two keys") }
                 let fieldPath = keysPath + "." + value.text
                 guard case .scalar(let scalar) = charNode, [Tag.Name.str, .int].contains(tagName(charNode)) else {
                     throw fail(charNode, fieldPath, "expected a single character, found \(describe(charNode))")
@@ -254,7 +254,7 @@ struct RubricParser {
                     throw fail(charNode, fieldPath, "\(Self.quoted(char)) is not a printable character")
                 }
                 if let other = owner[char] {
-                    throw fail(charNode, fieldPath, "key '\(char)' is already given to \(other.text)")
+                    throw fail(charNode, fieldPath, "key '\(char)' is already given to \(Self.display(other))")
                 }
                 explicit[value] = char
                 owner[char] = value
@@ -276,12 +276,12 @@ struct RubricParser {
             case .number(let n) where digitScale: char = Character(String(Int(n)))
             default:
                 guard index < 9 else {
-                    throw fail(valuesNode, path + ".values", "\(value.text) (value \(index + 1)) has no key: only the first 9 values get the keys 1–9 by default; give the others keys under keys")
+                    throw fail(valuesNode, path + ".values", "\(Self.display(value)) (value \(index + 1)) has no key: only the first 9 values get the keys 1–9 by default; give the others keys under keys")
                 }
                 char = Character(String(index + 1))
             }
             if let other = owner[char] {
-                throw fail(keysNode ?? valuesNode, keysPath, "key '\(char)' is given to \(other.text) but is also the default key of \(value.text); give \(value.text) a key too")
+                throw fail(keysNode ?? valuesNode, keysPath, "key '\(char)' is given to \(Self.display(other)) but is also the default key of \(Self.display(value)); give \(Self.display(value)) a key too")
             }
             owner[char] = value
             bindings.append(KeyBinding(key: char, value: value))
@@ -408,9 +408,19 @@ struct RubricParser {
         return id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
     }
 
+    /// A character named by its code points ("U+0020"), for characters that do not show.
     static func quoted(_ char: Character) -> String {
-        let scalars = char.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }
+        let scalars = char.unicodeScalars.map { scalar in
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }
         return scalars.joined(separator: " ")
+    }
+
+    /// A value as messages show it: choices quoted ('yes'), numbers and flags bare (3, true).
+    static func display(_ value: ScoreValue) -> String {
+        if case .choice(let s) = value { return "'\(s)'" }
+        return value.text
     }
 
     /// How a node reads in "found …": its kind, and the text of a scalar.
@@ -479,9 +489,10 @@ struct RubricParser {
         return (line, column)
     }
 
-    /// Refuses text nested deeper than `maximumNesting` flow brackets or block-sequence dashes on one
-    /// line, before Yams' recursive composer could exhaust the stack on it. The count ignores quoting,
-    /// so it over-estimates; no real rubric comes close.
+    /// Refuses text nested deeper than `maximumNesting` flow brackets, or with more block-sequence
+    /// dashes and complex-key marks (`?`) than that at the start of one line, before Yams' recursive
+    /// composer could exhaust the stack on it. The count ignores quoting, so it over-estimates; no real
+    /// rubric comes close.
     private func checkNesting() throws(RubricError) {
         var depth = 0
         var line = 1
@@ -499,12 +510,12 @@ struct RubricParser {
                 continue
             case "[", "{": depth += 1
             case "]", "}": depth = max(0, depth - 1)
-            case "-" where atLineStart:
+            case "-" where atLineStart, "?" where atLineStart:
                 dashes += 1
             case " ", "\t": continue
             default: break
             }
-            if scalar != "-" { atLineStart = false }
+            if scalar != "-", scalar != "?" { atLineStart = false }
             if depth > Self.maximumNesting || dashes > Self.maximumNesting {
                 throw fail(line: line, column: column, "", "the YAML is nested more than \(Self.maximumNesting) levels deep; a rubric needs far fewer")
             }
@@ -534,7 +545,7 @@ private struct ValueContext {
         }
         guard let candidate, values.contains(candidate) else {
             let list = values.map(\.text).joined(separator: ", ")
-            throw parser.fail(node, path, "\(text) is not one of the values (\(list))")
+            throw parser.fail(node, path, "'\(text)' is not one of the values (\(list))")
         }
         return candidate
     }
