@@ -121,3 +121,36 @@ extension ScoreValue {
         return nil
     }
 }
+
+extension LabelLog {
+    /// The figures the labeling header shows.
+    public struct Progress: Sendable, Equatable {
+        public var items: Int
+        /// Items with a current label by an annotator or a lead.
+        public var labeled: Int
+        /// This annotator's current labels and their active seconds, for their pace.
+        public var mine: Int
+        public var mySeconds: Double
+    }
+
+    public func progress(annotator: String) throws -> Progress {
+        try store.pool.read { db in
+            let items = try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0
+            let labeled = try Int.fetchOne(db, sql: "SELECT count(DISTINCT item_id) FROM current_label WHERE role IN ('annotator', 'gold')") ?? 0
+            let row = try Row.fetchOne(db, sql: """
+                SELECT count(*) AS n, coalesce(sum(active_seconds), 0) AS s FROM current_label
+                WHERE annotator = ? AND role = 'annotator'
+                """, arguments: [annotator])
+            return Progress(items: items, labeled: labeled, mine: row?["n"] ?? 0, mySeconds: row?["s"] ?? 0)
+        }
+    }
+
+    public func event(id: Int64) throws -> LabelEvent? {
+        try store.pool.read { db in try LabelEvent.fetchOne(db, sql: "SELECT * FROM label_event WHERE id = ?", arguments: [id]) }
+    }
+}
+
+extension Store {
+    public func item(id: Int64) throws -> Item? { try pool.read { db in try Item.fetch(db, id: id) } }
+    public func item(key: String) throws -> Item? { try pool.read { db in try Item.fetch(db, key: key) } }
+}

@@ -1,0 +1,333 @@
+import Foundation
+import WinnowCore
+
+/// Runs the labeling screen against the store: serves items, carries out the reducer's intents
+/// (save, skip, undo, history, jump), keeps the lease and the active-time clock, and renders frames.
+///
+/// It holds no terminal: the `label` command feeds it keys from the backend and paints its frames, and
+/// tests feed it keys directly. Every save is committed (its own transaction) before the next item is
+/// put on screen.
+public final class LabelController {
+    public private(set) var state: LabelScreenState
+    public let store: Store
+    public let rubric: Rubric
+    public let annotator: String
+    public let imagesDirectory: String?
+    public var colorMode: ColorMode
+    private let storedRubric: StoredRubric
+    private let server: ItemServer
+    private let log: LabelLog
+    private let now: () -> Double
+    private let idleSeconds: Double
+
+    /// The item on screen.
+    public private(set) var currentItem: Int64?
+    /// The queue's item, put aside while the annotator walks history, undoes or jumps.
+    private var pending: (id: Int64, reason: ServeReason)?
+    /// This session's saves, oldest first: item and the log row of its latest save or edit.
+    private var history: [(item: Int64, event: Int64)] = []
+    /// Where in `history` the screen is; nil when on the queue's item.
+    private var historyPosition: Int?
+    private var clock: ActiveClock
+    private var leaseRenewedAt: Double = 0
+    private var size = (width: 120, height: 40)
+    private var previewKey: (item: Int64, width: Int, height: Int)?
+    private var decodedImage: (path: String, image: RGBImage?)?
+
+    public init(
+        store: Store, rubric: Rubric, annotator: String, imagesDirectory: String?, colorMode: ColorMode,
+        now: @escaping () -> Double = { Date().timeIntervalSince1970 }
+    ) throws {
+        self.store = store
+        self.rubric = rubric
+        self.annotator = annotator
+        self.imagesDirectory = imagesDirectory
+        self.colorMode = colorMode
+        self.now = now
+        storedRubric = StoredRubric(rubric)
+        server = try ItemServer(store: store, annotator: annotator)
+        log = LabelLog(store: store)
+        idleSeconds = try Config(store: store).double(.idleSeconds)
+        clock = ActiveClock(idleSeconds: idleSeconds, now: now())
+        state = LabelScreenState(rubric: rubric, annotator: annotator)
+    }
+
+    /// Serves the first item: the one this annotator was on when they left, else the queue's next.
+    public func start() throws {
+        if let id = try server.resumable(), try server.lease(id) {
+            try show(id, reason: .resumed)
+        } else {
+            try showNext()
+        }
+        try refreshProgress()
+    }
+
+    public func resize(width: Int, height: Int) {
+        size = (width, height)
+        renderPreview()
+    }
+
+    public func frame() -> Grid {
+        LabelScreen.render(state, width: size.width, height: size.height)
+    }
+
+    /// Handles one key; returns false when the annotator quits.
+    public func handle(_ key: Key) throws -> Bool {
+        let t = now()
+        clock.tick(now: t)
+        if case .resize(let w, let h) = key { resize(width: w, height: h) }
+        if let id = currentItem, t - leaseRenewedAt > server.leaseSeconds / 3 {
+            _ = try server.lease(id, ignoreLabels: true)
+            leaseRenewedAt = t
+        }
+        let intent = LabelScreen.reduce(&state, key)
+        state.scroll = min(state.scroll, LabelScreen.maxScroll(state, width: size.width, height: size.height))
+        guard let intent else { return true }
+        switch intent {
+        case .quit: return false
+        case .save: try save()
+        case .skip: try skip()
+        case .undo: try undo()
+        case .previous: try walkHistory(by: -1)
+        case .next: try walkHistory(by: 1)
+        case .goTo(let key): try goTo(key)
+        case .openImage: openImage()
+        }
+        return true
+    }
+
+    // MARK: intents
+
+    private func save() throws {
+        guard let id = currentItem else { return }
+        let scores = LabelLog.scoresJSON(state.values, rubric: rubric)
+        let note = state.note.isEmpty ? nil : state.note
+        let event = try log.save(
+            itemId: id, annotator: annotator, rubric: storedRubric, scores: scores,
+            activeSeconds: (clock.activeSeconds * 10).rounded() / 10, note: note, flag: state.flag)
+        server.markLabeled(id)
+        try server.release(id)
+        if let position = historyPosition {
+            history[position].event = event.id!
+        } else if let i = history.firstIndex(where: { $0.item == id }) {
+            history[i].event = event.id!
+        } else {
+            history.append((id, event.id!))
+        }
+        let key = state.item?.key ?? ""
+        try refreshProgress()
+        // Enter in history moves forward through it; otherwise back to the queue.
+        if let position = historyPosition, position + 1 < history.count {
+            historyPosition = position + 1
+            try showSaved(history[position + 1].item)
+        } else {
+            historyPosition = nil
+            try resumeQueue()
+        }
+        state.message = "Saved \(key)" + (event.action == .edit ? " (edit)" : "")
+    }
+
+    private func skip() throws {
+        guard let id = currentItem else { return }
+        if state.editing {
+            state.message = "s skips new items; →/n moves on through your history"
+            return
+        }
+        try server.skip(id)
+        let key = state.item?.key ?? ""
+        try showNext()
+        state.message = "Skipped \(key); it comes back later"
+    }
+
+    private func undo() throws {
+        guard let last = history.popLast() else {
+            state.message = "Nothing to undo in this session"
+            return
+        }
+        guard let event = try log.event(id: last.event) else { return }
+        try log.undo(event)
+        server.markUnlabeled(last.item)
+        if let id = currentItem, id != last.item, pending == nil, historyPosition == nil, !state.editing {
+            pending = (id, state.reasonValue ?? .coldStart(position: 0, of: server.total))
+        }
+        historyPosition = nil
+        _ = try server.lease(last.item, ignoreLabels: true)
+        try show(last.item, reason: .undone)
+        let values = LabelLog.values(fromScores: event.scores, rubric: rubric)
+        state.values = values
+        state.note = event.note ?? ""
+        state.flag = event.flag
+        state.editing = false
+        try refreshProgress()
+        state.message = "Undid the save of \(state.item?.key ?? ""); Enter saves it again"
+    }
+
+    private func walkHistory(by step: Int) throws {
+        let position = (historyPosition ?? history.count) + step
+        if position < 0 {
+            state.message = history.isEmpty ? "No saves yet in this session" : "This is the first item of the session"
+            return
+        }
+        if position >= history.count {
+            if historyPosition == nil {
+                state.message = "This is the newest item"
+                return
+            }
+            historyPosition = nil
+            try resumeQueue()
+            return
+        }
+        if historyPosition == nil, let id = currentItem, !state.editing, pending == nil {
+            pending = (id, state.reasonValue ?? .coldStart(position: 0, of: server.total))
+        }
+        historyPosition = position
+        try showSaved(history[position].item)
+    }
+
+    private func goTo(_ key: String) throws {
+        guard let item = try store.item(key: key), let id = item.id else {
+            state.message = "No item with key \(key)"
+            return
+        }
+        if try log.current(itemId: id, annotator: annotator) == nil, let other = try server.holder(of: id) {
+            state.message = "\(key) is being graded by \(other) right now"
+            return
+        }
+        if historyPosition == nil, let current = currentItem, current != id, !state.editing, pending == nil {
+            pending = (current, state.reasonValue ?? .coldStart(position: 0, of: server.total))
+        }
+        historyPosition = nil
+        if try log.current(itemId: id, annotator: annotator) != nil {
+            try showSaved(id)
+        } else {
+            _ = try server.lease(id, ignoreLabels: true)
+            try show(id, reason: .jumped)
+        }
+    }
+
+    private func openImage() {
+        guard let item = state.item, let image = item.image else {
+            state.message = "This item has no image"
+            return
+        }
+        switch ImageOpener.open(resolve(image)) {
+        case .success(let viewer): state.message = "Opened \(image) in \(viewer)"
+        case .failure(let error): state.message = error.message
+        }
+    }
+
+    // MARK: showing items
+
+    private func resumeQueue() throws {
+        if let p = pending {
+            pending = nil
+            if try log.current(itemId: p.id, annotator: annotator) == nil, try server.lease(p.id, ignoreLabels: true) {
+                try show(p.id, reason: p.reason)
+                return
+            }
+        }
+        try showNext()
+    }
+
+    private func showNext() throws {
+        if let next = try server.next() {
+            try show(next.id, reason: next.reason)
+        } else {
+            currentItem = nil
+            state.item = nil
+            state.preview = nil
+            state.values = [:]
+            state.reason = "queue empty"
+            state.editing = false
+        }
+    }
+
+    /// Shows an item with this annotator's current label on it, for editing.
+    private func showSaved(_ id: Int64) throws {
+        try show(id, reason: .history)
+        if let event = try log.current(itemId: id, annotator: annotator) {
+            state.values = LabelLog.values(fromScores: event.scores, rubric: rubric)
+            state.note = event.note ?? ""
+            state.flag = event.flag
+            state.editing = true
+        }
+    }
+
+    private func show(_ id: Int64, reason: ServeReason) throws {
+        guard let item = try store.item(id: id) else { return }
+        currentItem = id
+        leaseRenewedAt = now()
+        clock = ActiveClock(idleSeconds: idleSeconds, now: now())
+        let path = item.image.map(resolve)
+        let missing = path.map { !FileManager.default.fileExists(atPath: $0) } ?? false
+        var fields: [(String, String)] = []
+        for member in item.fields.members {
+            switch member.value {
+            case .string(let s): fields.append((member.key, s.count > 40 ? String(s.prefix(40)) + "…" : s))
+            case .number(let n): fields.append((member.key, n))
+            case .bool(let b): fields.append((member.key, b ? "true" : "false"))
+            default: continue
+            }
+        }
+        state.item = .init(
+            key: item.key, group: item.group, image: item.image, imageMissing: missing, captions: item.captions,
+            turns: item.turns, fields: fields)
+        state.reason = reason.text
+        state.reasonValue = reason
+        state.values = [:]
+        state.note = ""
+        state.flag = false
+        state.focus = 0
+        state.scroll = 0
+        state.missing = []
+        state.editing = false
+        previewKey = nil
+        renderPreview()
+    }
+
+    private func resolve(_ image: String) -> String {
+        if image.hasPrefix("/") { return image }
+        guard let dir = imagesDirectory else { return image }
+        return (dir as NSString).appendingPathComponent(image)
+    }
+
+    /// Decodes the item's image (once per item) and renders it for the current size.
+    private func renderPreview() {
+        guard let id = currentItem, let item = state.item else {
+            state.preview = nil
+            return
+        }
+        if let key = previewKey, key.item == id, key.width == size.width, key.height == size.height { return }
+        previewKey = (id, size.width, size.height)
+        guard let image = item.image, !item.imageMissing else {
+            state.preview = nil
+            return
+        }
+        let path = resolve(image)
+        if decodedImage?.path != path {
+            decodedImage = (path, try? ImageDecoder().decode(path: path, targetWidth: 240, targetHeight: 160))
+        }
+        guard let decoded = decodedImage?.image else {
+            state.preview = nil
+            return
+        }
+        let columns = max(1, LabelScreen.rightPaneWidth(totalWidth: size.width) - 2)
+        let rows = LabelScreen.previewRows(totalHeight: size.height)
+        state.preview = HalfBlockRenderer.render(decoded, maxColumns: columns, maxRows: rows, colorMode: colorMode)
+    }
+
+    private func refreshProgress() throws {
+        let figures = try log.progress(annotator: annotator)
+        state.progress.total = figures.items
+        state.progress.labeled = figures.labeled
+        state.progress.session = history.count
+        if figures.mine >= 1, figures.mySeconds > 0 {
+            let pace = Double(figures.mine) / figures.mySeconds * 3600
+            state.progress.itemsPerHour = pace
+            state.progress.etaSeconds = Double(figures.items - figures.labeled) / pace * 3600
+        } else {
+            state.progress.itemsPerHour = nil
+            state.progress.etaSeconds = nil
+        }
+    }
+}

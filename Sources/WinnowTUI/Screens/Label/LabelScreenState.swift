@@ -1,0 +1,93 @@
+import WinnowCore
+
+/// Everything the labeling screen shows. The screen is a pure function of this state and the terminal
+/// size (`LabelScreen.render`); keys change it through `LabelScreen.reduce`; the controller fills in
+/// what comes from the database.
+public struct LabelScreenState: Sendable {
+    public enum Mode: Sendable, Equatable {
+        case normal
+        case help
+        case prompt(Prompt, text: String)
+    }
+
+    public enum Prompt: Sendable, Equatable {
+        case goTo
+        case note
+    }
+
+    /// The header's figures.
+    public struct Progress: Sendable, Equatable {
+        public var labeled = 0
+        public var total = 0
+        public var session = 0
+        /// This annotator's items per hour of active time, when known.
+        public var itemsPerHour: Double?
+        /// Seconds until the remaining items are done at that pace.
+        public var etaSeconds: Double?
+        public init() {}
+    }
+
+    /// The item as the screen shows it.
+    public struct ItemView: Sendable, Equatable {
+        public var key: String
+        public var group: String
+        public var image: String?
+        public var imageMissing: Bool
+        public var captions: [String]
+        public var turns: [Turn]
+        public var fields: [(String, String)]
+
+        public init(key: String, group: String, image: String?, imageMissing: Bool, captions: [String], turns: [Turn], fields: [(String, String)] = []) {
+            self.key = key
+            self.group = group
+            self.image = image
+            self.imageMissing = imageMissing
+            self.captions = captions
+            self.turns = turns
+            self.fields = fields
+        }
+
+        public static func == (a: ItemView, b: ItemView) -> Bool {
+            a.key == b.key && a.group == b.group && a.image == b.image && a.imageMissing == b.imageMissing
+                && a.captions == b.captions && a.turns == b.turns && a.fields.map(\.0) == b.fields.map(\.0)
+                && a.fields.map(\.1) == b.fields.map(\.1)
+        }
+    }
+
+    public var rubric: Rubric
+    public var annotator: String
+    public var progress = Progress()
+    public var reason = ""
+    /// Why the item was served, as a value (the controller restores it after a detour).
+    public var reasonValue: ServeReason?
+    /// nil when nothing is left to grade.
+    public var item: ItemView?
+    /// The image preview, already rendered to cells for the current size (the controller renders it).
+    public var preview: Grid?
+    public var values: [String: ScoreValue] = [:]
+    public var focus = 0
+    public var scroll = 0
+    public var note = ""
+    public var flag = false
+    /// Required criteria left empty when a save was refused: highlighted until set.
+    public var missing: Set<String> = []
+    public var mode: Mode = .normal
+    /// A one-line message (what just happened, or why a key did nothing).
+    public var message: String?
+    /// True when the item shows a saved label (history, undo, jump): Enter saves an edit.
+    public var editing = false
+
+    public init(rubric: Rubric, annotator: String) {
+        self.rubric = rubric
+        self.annotator = annotator
+    }
+
+    public var focusedCriterion: Criterion? {
+        rubric.criteria.indices.contains(focus) ? rubric.criteria[focus] : nil
+    }
+
+    /// Required criteria without a value.
+    public var missingRequired: [Criterion] {
+        rubric.criteria.filter { $0.required && values[$0.id] == nil }
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Logging
+import WinnowCore
+import WinnowTUI
+
+struct LabelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "label",
+        abstract: "Grade items at the keyboard (the labeling screen).",
+        discussion: """
+            Every Enter commits the label to the database before the next item appears. Press ? on the
+            screen for all keys. The item on screen is leased (config lease_seconds) so two annotators
+            sharing a database are not served the same item; quitting keeps the lease, so the next run
+            resumes on it.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("The rubric file to grade against.", valueName: "rubric.yaml"))
+    var rubric: String
+
+    @Option(help: ArgumentHelp("Your name in the label log (default: your login name).", valueName: "name"))
+    var annotator: String?
+
+    @Option(help: ArgumentHelp("Folder that image paths in the data are relative to (default: the current folder).", valueName: "dir"))
+    var images: String?
+
+    func run() throws {
+        let rubric = try Rubric.load(path: rubric)
+        let name = annotator ?? LoginName.current()
+        guard !name.isEmpty else { throw ValidationError("--annotator is empty") }
+        let store = try store.open()
+        let logger = FileLog.logger(besideDatabase: store.path)
+        let controller = try LabelController(store: store, rubric: rubric, annotator: name, imagesDirectory: images, colorMode: .palette256)
+        logger.info("label session started", metadata: ["annotator": "\(name)", "rubric": "\(rubric.name) v\(rubric.version)"])
+        try MainActor.assumeIsolated {
+            let terminal = Terminal()
+            do {
+                try terminal.start()
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            defer { terminal.stop() }
+            controller.colorMode = terminal.colorCapability.imageColorMode
+            let size = terminal.size()
+            controller.resize(width: size.width, height: size.height)
+            do {
+                try controller.start()
+                while true {
+                    terminal.paint(controller.frame())
+                    guard let key = terminal.readKey(timeoutMilliseconds: -1) else { continue }
+                    if try !controller.handle(key) { break }
+                }
+            } catch {
+                logger.error("label session stopped: \(error)")
+                throw error
+            }
+        }
+        logger.info("label session ended", metadata: ["annotator": "\(name)"])
+    }
+}
+
+/// The login name, for the label log when --annotator is not given.
+enum LoginName {
+    static func current() -> String {
+        if let user = ProcessInfo.processInfo.environment["USER"], !user.isEmpty { return user }
+        if let login = getlogin() { return String(cString: login) }
+        return "annotator"
+    }
+}
