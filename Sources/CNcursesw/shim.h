@@ -45,6 +45,9 @@ static inline int winnow_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int winnow_ok(void) { return OK; }
 static inline int winnow_err(void) { return ERR; }
 
+/* The C library's idea of a character's width, which is what ncurses uses. */
+static inline int winnow_wcwidth(unsigned int character) { return wcwidth((wchar_t)character); }
+
 /* Attribute bits for setcchar. */
 static inline attr_t winnow_attributes(int bold, int dim, int reverse, int underline) {
     attr_t result = WA_NORMAL;

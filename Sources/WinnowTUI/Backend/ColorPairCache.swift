@@ -5,7 +5,8 @@
 /// always pair 0 and never uses a slot; a couple keeps its number until
 /// `reset()`; numbers are in 1...capacity; when the cache is full `pair`
 /// returns nil instead of silently recycling a number that cells drawn
-/// earlier in the same frame still use. The caller resets between frames.
+/// earlier in the same frame still use. The caller (`Terminal.paint`) then
+/// resets the cache and draws the frame again.
 struct ColorPairCache {
     struct Assignment: Equatable {
         var pair: Int32

@@ -124,12 +124,11 @@ public final class Terminal {
         let (width, height) = size()
         var allPairsFit = true
         var characters: [wchar_t] = []
-        characters.reserveCapacity(Self.maxCharactersPerCell + 1)
+        characters.reserveCapacity(TerminalGlyphs.maxScalarsPerGlyph + 1)
         for y in 0..<min(height, grid.height) {
             for x in 0..<min(width, grid.width) {
                 guard let cell = grid[x, y], !cell.isContinuation else { continue }
                 if cell.width == 2 && x + 1 >= width { continue }
-                Self.fillCharacters(&characters, for: cell)
                 let attributes = winnow_attributes(
                     cell.attributes.contains(.bold) ? 1 : 0,
                     cell.attributes.contains(.dim) ? 1 : 0,
@@ -148,33 +147,15 @@ public final class Terminal {
                         allPairsFit = false
                     }
                 }
-                _ = winnow_put_cell(Int32(y), Int32(x), characters, attributes, pair)
+                let glyphs = TerminalGlyphs.glyphs(for: cell) { Int(winnow_wcwidth($0)) }
+                for (offset, glyph) in glyphs.enumerated() {
+                    characters.removeAll(keepingCapacity: true)
+                    for value in glyph { characters.append(wchar_t(bitPattern: value)) }
+                    characters.append(0)
+                    _ = winnow_put_cell(Int32(y), Int32(x + offset), characters, attributes, pair)
+                }
             }
         }
         return allPairsFit
-    }
-
-    /// ncurses stores a cell as one spacing character plus up to four
-    /// non-spacing ones (CCHARW_MAX = 5).
-    private static let maxCharactersPerCell = 5
-
-    /// The cell's cluster as ncurses can store it: its base character and the
-    /// combining characters that follow, null-terminated. Emoji ZWJ sequences
-    /// and flags hold several spacing characters, which ncurses would spread
-    /// over several cells; they are drawn as their first component so the
-    /// layout stays exactly as the `Grid` measured it.
-    private static func fillCharacters(_ characters: inout [wchar_t], for cell: Cell) {
-        characters.removeAll(keepingCapacity: true)
-        for scalar in cell.text.unicodeScalars {
-            if characters.isEmpty {
-                characters.append(wchar_t(bitPattern: scalar.value))
-                continue
-            }
-            if scalar.value == 0x200D || TextWidth.width(of: scalar) != 0 { break }
-            if characters.count == maxCharactersPerCell { break }
-            characters.append(wchar_t(bitPattern: scalar.value))
-        }
-        if characters.isEmpty { characters.append(0x20) }
-        characters.append(0)
     }
 }
