@@ -36,7 +36,8 @@ let package = Package(
             ]),
         .target(
             name: "WinnowTUI",
-            dependencies: ["WinnowCore", "CNcursesw", "CImageCodecs"]),
+            dependencies: ["WinnowCore", "CNcursesw", "CImageCodecs"],
+            exclude: ["Grid/generate-wide-table.py"]),
         .executableTarget(
             name: "winnow",
             dependencies: [
@@ -45,7 +46,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore"]),
-        .testTarget(name: "WinnowTUITests", dependencies: ["WinnowTUI", "WinnowCore"]),
+        .testTarget(
+            name: "WinnowTUITests",
+            dependencies: ["WinnowTUI", "WinnowCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Drives the built `winnow` binary (and tmux for the screens): end to end.
         .testTarget(name: "WinnowCLITests", dependencies: ["WinnowCore"]),
     ]

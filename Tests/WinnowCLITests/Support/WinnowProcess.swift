@@ -12,7 +12,8 @@ struct WinnowProcess {
 
     /// The folder that holds the built products (`.build/debug`), found from the test bundle.
     static var productsDirectory: URL {
-        Bundle(for: Marker.self).bundleURL.deletingLastPathComponent()
+        let url = Bundle(for: Marker.self).bundleURL
+        return url.pathExtension == "xctest" ? url.deletingLastPathComponent() : url
     }
 
     static var binary: URL { productsDirectory.appendingPathComponent("winnow") }
@@ -81,7 +82,7 @@ struct WinnowProcess {
         try input.fileHandleForWriting.close()
         // Read both pipes to the end before waiting, so a large output cannot block the child.
         var outData = Data()
-        var errData = Data()
+        nonisolated(unsafe) var errData = Data()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {

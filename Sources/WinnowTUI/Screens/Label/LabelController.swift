@@ -34,6 +34,9 @@ public final class LabelController {
     private var previewKey: (item: Int64, width: Int, height: Int)?
     private var decodedImage: (path: String, image: RGBImage?)?
 
+    /// Fields shown on the item pane.
+    public static let shownFields: Set<String> = ["type", "category", "source"]
+
     public init(
         store: Store, rubric: Rubric, annotator: String, imagesDirectory: String?, colorMode: ColorMode,
         now: @escaping () -> Double = { Date().timeIntervalSince1970 }
@@ -261,7 +264,8 @@ public final class LabelController {
         let path = item.image.map(resolve)
         let missing = path.map { !FileManager.default.fileExists(atPath: $0) } ?? false
         var fields: [(String, String)] = []
-        for member in item.fields.members {
+        // Only descriptive fields: a file's own score or the model that wrote the answer would bias the grade.
+        for member in item.fields.members where LabelController.shownFields.contains(member.key) {
             switch member.value {
             case .string(let s): fields.append((member.key, s.count > 40 ? String(s.prefix(40)) + "…" : s))
             case .number(let n): fields.append((member.key, n))

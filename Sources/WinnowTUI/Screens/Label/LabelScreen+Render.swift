@@ -104,7 +104,7 @@ extension LabelScreen {
         var x = 1
         switch state.mode {
         case .prompt: entries = KeyHelp.prompt
-        case .help: entries = [KeyHelp.Entry(keys: "any key", action: "close", inFooter: true)]
+        case .help: entries = [KeyHelp.Entry(keys: "any key", action: "close", short: "close", inFooter: true)]
         case .normal:
             entries = KeyHelp.labeling.filter(\.inFooter)
             if let criterion = state.focusedCriterion, state.item != nil {
@@ -115,7 +115,7 @@ extension LabelScreen {
             }
         }
         for entry in entries {
-            let short = shortAction(entry)
+            let short = entry.short
             let need = TextWidth.width(of: entry.keys) + 1 + TextWidth.width(of: short) + 2
             if x + need > grid.width { break }
             x += grid.put(entry.keys, x: x, y: y, style: Theme.footerKey)
@@ -123,24 +123,10 @@ extension LabelScreen {
         }
     }
 
-    /// The footer's one-word form of an action.
-    static func shortAction(_ entry: KeyHelp.Entry) -> String {
-        switch entry.keys {
-        case "Tab/↓ ⇧Tab/↑": return "criterion"
-        case "Enter": return entry.action == "accept" ? "accept" : "save"
-        case "←/p →/n": return "history"
-        case "g": return "go to"
-        case "j/k PgUp/PgDn": return "scroll"
-        case "?": return "keys"
-        case "o": return "open image"
-        default: return entry.action.split(separator: " ").first.map(String.init) ?? entry.action
-        }
-    }
-
     static func drawHelp(into grid: inout Grid) {
         let entries = KeyHelp.labeling
         let keyWidth = entries.map { TextWidth.width(of: $0.keys) }.max() ?? 10
-        let width = min(grid.width - 4, keyWidth + 50)
+        let width = min(grid.width - 4, keyWidth + 72)
         let height = min(grid.height - 2, entries.count + 4)
         let x = (grid.width - width) / 2
         let y = (grid.height - height) / 2
@@ -266,10 +252,29 @@ extension LabelScreen {
         }
     }
 
+    /// How much anchor text the focused criterion shows: all of it when it fits, one line per value
+    /// when not, and only the chosen value's when even that does not fit.
+    enum AnchorDetail: CaseIterable {
+        case full, oneLine, chosenOnly
+    }
+
     static func drawRubric(_ state: LabelScreenState, into grid: inout Grid, rect: Rect) {
         guard rect.height > 0 else { return }
-        // Build the lines first, then scroll so the focused criterion's block is visible.
-        struct Span { var text: String; var style: CellStyle }
+        for detail in AnchorDetail.allCases {
+            let lines = rubricLines(state, width: rect.width, detail: detail)
+            if lines.lines.count <= rect.height || detail == .chosenOnly {
+                drawRubricLines(lines, into: &grid, rect: rect)
+                return
+            }
+        }
+    }
+
+    struct Span {
+        var text: String
+        var style: CellStyle
+    }
+
+    static func rubricLines(_ state: LabelScreenState, width: Int, detail: AnchorDetail) -> (lines: [[Span]], focusStart: Int, focusEnd: Int) {
         var lines: [[Span]] = []
         var focusStart = 0
         var focusEnd = 0
@@ -293,15 +298,18 @@ extension LabelScreen {
             }
             lines.append(valuesLine)
             if focused {
-                for line in WordWrap.wrap(Sanitizer.displayable(criterion.question), width: max(1, rect.width - 4)) {
+                for line in WordWrap.wrap(Sanitizer.displayable(criterion.question), width: max(1, width - 4)) {
                     lines.append([Span(text: "    " + line, style: Theme.dim)])
                 }
                 let chosen = state.values[criterion.id]
                 for value in criterion.values {
                     guard let anchor = criterion.anchors[value] else { continue }
+                    if detail == .chosenOnly && value != chosen { continue }
                     let key = criterion.key(for: value).map(String.init) ?? "?"
                     let prefix = "    \(key) "
-                    let wrappedAnchor = WordWrap.wrap(Sanitizer.displayable(anchor), width: max(1, rect.width - 6))
+                    let wrappedAnchor = detail == .oneLine
+                        ? [TextWidth.truncate(Sanitizer.displayableLine(anchor), to: max(1, width - 6))]
+                        : WordWrap.wrap(Sanitizer.displayable(anchor), width: max(1, width - 6))
                     for (i, line) in wrappedAnchor.enumerated() {
                         let style = value == chosen ? Theme.focus : .plain
                         lines.append([Span(text: (i == 0 ? prefix : "      ") + line, style: style)])
@@ -310,6 +318,12 @@ extension LabelScreen {
                 focusEnd = lines.count
             }
         }
+        return (lines, focusStart, focusEnd)
+    }
+
+    /// Draws rubric lines, scrolled so that the focused criterion's block is visible.
+    static func drawRubricLines(_ built: (lines: [[Span]], focusStart: Int, focusEnd: Int), into grid: inout Grid, rect: Rect) {
+        let (lines, focusStart, focusEnd) = built
         var offset = 0
         if lines.count > rect.height {
             if focusEnd > offset + rect.height { offset = min(focusEnd - rect.height, focusStart) }
