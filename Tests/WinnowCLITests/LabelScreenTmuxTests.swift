@@ -1,0 +1,123 @@
+import Foundation
+import XCTest
+
+/// The labeling screen end to end: the built binary in tmux, keys sent as a person would type them,
+/// the screen read back, and the label log checked in the SQLite file afterwards.
+final class LabelScreenTmuxTests: XCTestCase {
+    private var winnow: WinnowProcess!
+    private var tmux: Tmux?
+
+    override func setUpWithError() throws {
+        guard Tmux.isAvailable else { throw XCTSkip("tmux is not installed (scripts/install-deps installs it)") }
+        winnow = try WinnowProcess()
+        let sample = WinnowProcess.packageRoot.appendingPathComponent("data/sample").path
+        try XCTAssertEqual(winnow.run(["import", "\(sample)/conversation.json", "--captions", "\(sample)/captions.json"]).status, 0)
+    }
+
+    override func tearDown() {
+        tmux?.kill()
+        winnow?.remove()
+    }
+
+    private func startLabeling(annotator: String = "ana", width: Int = 120, height: Int = 40) throws -> Tmux {
+        let root = WinnowProcess.packageRoot.path
+        let command = [WinnowProcess.binary.path, "label", "--db", winnow.database.path, "--rubric", "\(root)/rubrics/llava-quality.yaml",
+                       "--images", "\(root)/data/sample/images", "--annotator", annotator].map(Tmux.quote).joined(separator: " ")
+        let session = try Tmux(command: command, width: width, height: height, environment: ["WINNOW_LOG": winnow.directory.appendingPathComponent("winnow.log").path])
+        tmux = session
+        try session.waitFor(text: "cold start")
+        return session
+    }
+
+    private func exportedLabels() throws -> [String] {
+        try winnow.run(["labels", "export"]).stdout.split(separator: "\n").map(String.init)
+    }
+
+    func testGradingAnItemCommitsItAndShowsTheNext() throws {
+        let screen = try startLabeling()
+        let before = try screen.screen()
+        XCTAssertTrue(before.contains("0/15 labeled"))
+        try screen.send("4", "4", "5", "0", "4", "5", "Enter")
+        try screen.waitFor(text: "1/15 labeled")
+        let labels = try exportedLabels()
+        XCTAssertEqual(labels.count, 1)
+        XCTAssertTrue(labels[0].contains(#""scores":{"image_relevance":4,"instruction_clarity":4,"answer_correctness":5,"hallucination":false,"helpfulness":4,"language_quality":5}"#), labels[0])
+        try screen.send("q")
+        try screen.waitFor(text: "EXITED rc=0")
+    }
+
+    func testKillNineAfterASaveLosesNothingAndTheRestartResumes() throws {
+        let screen = try startLabeling()
+        try screen.send("3", "3", "3", "0", "3", "3", "Enter")
+        let after = try screen.waitFor(text: "1/15 labeled")
+        let shownKey = try XCTUnwrap(after.split(separator: "\n").dropFirst().first.flatMap { $0.split(separator: " ").dropFirst().first }).description
+        let pid = try XCTUnwrap(screen.panePID())
+        // The pane runs `sh -c`; kill -9 its child, the winnow process.
+        let child = try String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)
+            .split(separator: " ").compactMap { Int32($0) }.first
+        XCTAssertEqual(kill(try XCTUnwrap(child), SIGKILL), 0)
+        try screen.waitFor(text: "EXITED rc=137")
+        XCTAssertEqual(try exportedLabels().count, 1)
+        screen.kill()
+        let again = try startLabelingResumed()
+        let text = try again.waitFor(text: "resumed: where you left off")
+        XCTAssertTrue(text.contains(shownKey), "expected \(shownKey) on screen:\n\(text)")
+    }
+
+    private func startLabelingResumed() throws -> Tmux {
+        let root = WinnowProcess.packageRoot.path
+        let command = [WinnowProcess.binary.path, "label", "--db", winnow.database.path, "--rubric", "\(root)/rubrics/llava-quality.yaml",
+                       "--images", "\(root)/data/sample/images", "--annotator", "ana"].map(Tmux.quote).joined(separator: " ")
+        let session = try Tmux(command: command)
+        tmux = session
+        return session
+    }
+
+    func testResizeBelowTheMinimumSaysSoAndComesBack() throws {
+        let screen = try startLabeling()
+        try screen.resize(width: 60, height: 20)
+        try screen.waitFor(text: "terminal too small (needs 80x24)")
+        try screen.resize(width: 120, height: 40)
+        try screen.waitFor(text: "Image relevance")
+    }
+
+    func testUndoAndHistoryThroughTheKeyboard() throws {
+        let screen = try startLabeling()
+        try screen.send("2", "2", "2", "1", "2", "2", "Enter")
+        try screen.waitFor(text: "1/15 labeled")
+        try screen.send("u")
+        try screen.waitFor(text: "Undid the save")
+        try screen.waitFor(text: "0/15 labeled")
+        try screen.send("Enter")
+        try screen.waitFor(text: "1/15 labeled")
+        try screen.send("Left")
+        try screen.waitFor(text: "history: your saved label")
+        try screen.send("5", "Enter")
+        try screen.waitFor(text: "(edit)")
+        let labels = try exportedLabels()
+        XCTAssertEqual(labels.count, 1)
+        XCTAssertTrue(labels[0].contains(#""image_relevance":5"#), labels[0])
+        let dump = try winnow.dump()
+        XCTAssertTrue(dump.contains("'undo'"))
+        XCTAssertTrue(dump.contains("'edit'"))
+    }
+
+    func testHostileRecordIsShownWithVisiblePlaceholders() throws {
+        let screen = try startLabeling()
+        try screen.send("g")
+        try screen.type("000000000112")
+        try screen.send("Enter")
+        let text = try screen.waitFor(text: "item 000000000112")
+        XCTAssertTrue(text.contains("␛["), text)
+        XCTAssertFalse(text.contains("\u{1B}"))
+    }
+
+    func testHelpShowsAllKeys() throws {
+        let screen = try startLabeling()
+        try screen.send("?")
+        let text = try screen.waitFor(text: "Keys")
+        XCTAssertTrue(text.contains("walk this session's history"))
+        try screen.send("Escape")
+        try screen.waitFor("help closed") { !$0.contains("walk this session's history") }
+    }
+}
