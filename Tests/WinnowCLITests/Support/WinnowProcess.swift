@@ -80,21 +80,21 @@ struct WinnowProcess {
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         // Read both pipes to the end before waiting, so a large output cannot block the child.
-        var outData = Data()
-        var errData = Data()
+        let errBox = DataBox()
         let group = DispatchGroup()
         group.enter()
+        let errHandle = err.fileHandleForReading
         DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
+            errBox.data = errHandle.readDataToEndOfFile()
             group.leave()
         }
-        outData = out.fileHandleForReading.readDataToEndOfFile()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
         return Outcome(
             status: process.terminationStatus,
             stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+            stderr: String(decoding: errBox.data, as: UTF8.self))
     }
 
     /// `sqlite3 DB .dump` of this test's database: bad-input tests assert it is unchanged.
@@ -112,3 +112,8 @@ struct WinnowProcess {
 }
 
 private final class Marker {}
+
+/// Holds what the stderr reader collected; written by one thread, read after `group.wait()`.
+private final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
