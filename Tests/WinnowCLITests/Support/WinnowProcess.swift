@@ -12,7 +12,10 @@ struct WinnowProcess {
 
     /// The folder that holds the built products (`.build/debug`), found from the test bundle.
     static var productsDirectory: URL {
-        Bundle(for: Marker.self).bundleURL.deletingLastPathComponent()
+        // On macOS the bundle is `.build/debug/WinnowPackageTests.xctest`; on Linux the test binary is a plain
+        // file and the bundle is the folder that holds it, `.build/<triple>/debug`.
+        let bundle = Bundle(for: Marker.self).bundleURL
+        return bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
     }
 
     static var binary: URL { productsDirectory.appendingPathComponent("winnow") }
