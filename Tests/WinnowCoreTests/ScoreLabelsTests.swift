@@ -75,8 +75,7 @@ final class ScoreLabelsTests: CoreTestCase {
     }
 
     func testChangedScoresOfAnUnchangedItemAreAnEdit() throws {
-        // The score lives in the file, so the same item with another score is a changed file; scores given on
-        // another record-level criterion map can change through the check instead.
+        // The file is unchanged, but the check now maps its score to another value: the imported label is edited.
         let path = try sandbox.write("one.jsonl", #"{"id": "a", "conversations": [{"from": "human", "value": "Q"}], "score": 2}"#)
         try runImport([path], scoreLabels: scoreLabels())
         let shifted = Importer.ScoreLabels(source: "align2llava", criterion: "quality", rubric: StoredRubric(rubric)) { _ in .success((.number(5), false)) }

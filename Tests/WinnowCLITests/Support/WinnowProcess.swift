@@ -12,10 +12,8 @@ struct WinnowProcess {
 
     /// The folder that holds the built products (`.build/debug`), found from the test bundle.
     static var productsDirectory: URL {
-        // On macOS the bundle is `.build/debug/WinnowPackageTests.xctest`; on Linux the test binary is a plain
-        // file and the bundle is the folder that holds it, `.build/<triple>/debug`.
-        let bundle = Bundle(for: Marker.self).bundleURL
-        return bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
+        let url = Bundle(for: Marker.self).bundleURL
+        return url.pathExtension == "xctest" ? url.deletingLastPathComponent() : url
     }
 
     static var binary: URL { productsDirectory.appendingPathComponent("winnow") }
@@ -83,21 +81,21 @@ struct WinnowProcess {
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         // Read both pipes to the end before waiting, so a large output cannot block the child.
-        let errBox = DataBox()
+        var outData = Data()
+        nonisolated(unsafe) var errData = Data()
         let group = DispatchGroup()
         group.enter()
-        let errHandle = err.fileHandleForReading
         DispatchQueue.global().async {
-            errBox.data = errHandle.readDataToEndOfFile()
+            errData = err.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
         return Outcome(
             status: process.terminationStatus,
             stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errBox.data, as: UTF8.self))
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// `sqlite3 DB .dump` of this test's database: bad-input tests assert it is unchanged.
@@ -115,8 +113,3 @@ struct WinnowProcess {
 }
 
 private final class Marker {}
-
-/// Holds what the stderr reader collected; written by one thread, read after `group.wait()`.
-private final class DataBox: @unchecked Sendable {
-    var data = Data()
-}
