@@ -1,3 +1,0 @@
-import XCTest
-@testable import WinnowCore
-final class SmokeTests: XCTestCase { func testVersion() { XCTAssertFalse(WinnowCore.version.isEmpty) } }
