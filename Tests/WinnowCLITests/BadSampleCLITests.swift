@@ -28,7 +28,7 @@ final class BadSampleCLITests: CLITestCase {
     func testTruncatedNamesFileLineColumnAndRecord() throws {
         let path = bundled("data/sample/bad/truncated.json")
         // The file ends on line 42 inside the string that opens at column 18.
-        try assertRefused([path], stderr: "Error: \(path):42:18: record 1: unterminated string\n")
+        try assertRefused([path], stderr: "Error: \(path):42:18: record 1: conversations[1].value: unterminated string\n")
     }
 
     func testNotUTF8NamesFileLineAndRecord() throws {
@@ -36,7 +36,7 @@ final class BadSampleCLITests: CLITestCase {
         let outcome = try winnow.run(["import", path])
         XCTAssertNotEqual(outcome.status, 0)
         XCTAssertTrue(outcome.stderr.hasPrefix("Error: \(path):2:"), outcome.stderr)
-        XCTAssertTrue(outcome.stderr.hasSuffix(": record 1: invalid UTF-8 in a string\n"), outcome.stderr)
+        XCTAssertTrue(outcome.stderr.hasSuffix(": record 1: conversations[0].value: invalid UTF-8 in a string\n"), outcome.stderr)
         try assertRefused([path], stderr: outcome.stderr)
     }
 
@@ -44,7 +44,7 @@ final class BadSampleCLITests: CLITestCase {
         let path = bundled("data/sample/bad/not-utf8.jsonl")
         let outcome = try winnow.run(["import", path])
         // Line 2: the 0xE9 of "D\xE9cris" is the 116th character; the string holding it opens at column 105.
-        let expected = "Error: \(path):2:116: record 1: invalid UTF-8 in a string\n"
+        let expected = "Error: \(path):2:116: record 1: conversations[0].value: invalid UTF-8 in a string\n"
         if outcome.stderr != expected {
             throw XCTSkip("BUG: not-utf8.jsonl is reported as \(outcome.stderr.debugDescription), expected \(expected.debugDescription): after an escape (\\n) JSONParser reports invalid UTF-8 at the string's start")
         }

@@ -9,8 +9,27 @@ final class JSONParserTests: XCTestCase {
             XCTFail("parsed as \(value)", file: file, line: line)
             return nil
         } catch {
-            return error
+            // Offsets and messages are compared here; the path has its own test.
+            var plain = error
+            plain.path = nil
+            return plain
         }
+    }
+
+    func testErrorsNameThePathToTheBadValue() {
+        func path(_ text: String) -> String? {
+            do {
+                _ = try JSONParser.parse(text)
+                return "parsed"
+            } catch {
+                return error.path
+            }
+        }
+        XCTAssertEqual(path(#"{"conversations": [{"from": "human"}, {"value": tru}]}"#), "conversations[1].value")
+        XCTAssertEqual(path(#"[1, [2, {"a": {"b": [nul]}}]]"#), "[1][1].a.b[0]")
+        XCTAssertEqual(path(#"{"a": "x\q"}"#), "a")
+        XCTAssertNil(path("nul"))
+        XCTAssertNil(path(#"{"a": 1,}"#), "a bad key is reported at the object, not inside a member")
     }
 
     private func syntaxError(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> JSONParser.SyntaxError? {
@@ -226,8 +245,9 @@ final class JSONParserTests: XCTestCase {
 
     func testNestingDeeperThanTheMaximumIsAnError() {
         let depth = JSONParser.maximumDepth + 1
+        // Reported at the bracket that opens one level too many.
         XCTAssertEqual(syntaxError(nestedArrays(depth, inner: "1")),
-                       .init(offset: depth, message: "nesting deeper than \(JSONParser.maximumDepth) levels"))
+                       .init(offset: depth - 1, message: "nesting deeper than \(JSONParser.maximumDepth) levels"))
     }
 
     func testEmptyContainersDeeperThanTheMaximumAreAnError() throws {

@@ -166,7 +166,7 @@ final class LabelFileTests: CoreTestCase {
     func testASyntaxErrorInALabelsFileNamesTheLine() throws {
         let path = try sandbox.write("syntax.jsonl", Self.goodLines[0] + "\n" + #"{"item": "i1", "annotator": }"# + "\n")
         XCTAssertThrowsError(try LabelFile.importLabels(path: path, rubric: rubric, store: store)) { error in
-            XCTAssertEqual("\(error)", "\(path):2:29: record 1: unexpected '}', expected a JSON value")
+            XCTAssertEqual("\(error)", "\(path):2:29: record 1: annotator: unexpected '}', expected a JSON value")
         }
         XCTAssertEqual(try count("label_event"), 0)
     }

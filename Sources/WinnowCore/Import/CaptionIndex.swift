@@ -19,7 +19,7 @@ public struct CaptionIndex: Sendable {
         do {
             document = try JSONParser.parse(reader.data)
         } catch {
-            throw reader.error(at: error.offset, error.message)
+            throw reader.error(at: error.offset, field: error.path, error.message)
         }
         guard let object = document.objectValue else {
             throw ImportError(file: path, message: "not a COCO captions file: expected an object")

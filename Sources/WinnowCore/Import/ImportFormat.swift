@@ -77,10 +77,23 @@ struct RecordFields {
         switch value {
         case .string(let s):
             if s.isEmpty { throw RecordProblem(key, "the id is empty") }
+            try RecordFields.refuseNUL(s, key, "an id")
             return s
         case .number(let text): return text
         default: throw RecordProblem(key, "expected a string or a number, found \(value.typeName)")
         }
+    }
+
+    /// An image path; a NUL in it could not name a file (and SQLite would cut the text there).
+    func optionalImage(_ key: String = "image") throws(RecordProblem) -> String? {
+        let path = try optionalString(key)
+        if let path { try RecordFields.refuseNUL(path, key, "an image path") }
+        return path
+    }
+
+    /// Keys and paths are stored as SQL text, which ends at a NUL; refusing it keeps them exact.
+    static func refuseNUL(_ text: String, _ field: String, _ what: String) throws(RecordProblem) {
+        if text.utf8.contains(0) { throw RecordProblem(field, "contains a NUL character (\\u0000), which \(what) cannot hold") }
     }
 
     /// `caption` (a string) and/or `captions` (a list of strings).

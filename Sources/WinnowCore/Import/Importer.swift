@@ -93,9 +93,9 @@ public struct Importer {
             let format: ImportFormat
             if let forced = options.format {
                 format = forced
-            } else if let first = try reader.firstRecord() {
+            } else if let (first, offset) = try reader.firstRecord() {
                 guard let object = first.objectValue else {
-                    throw reader.error(at: 0, record: 0, "expected a record (an object), found \(first.typeName)")
+                    throw reader.error(at: offset, record: 0, "expected a record (an object), found \(first.typeName)")
                 }
                 guard let detected = ImportFormat.detect(object) else {
                     throw ImportError(
@@ -132,7 +132,7 @@ public struct Importer {
                 let reader = plan.reader
                 let name = (reader.path as NSString).lastPathComponent
                 let stem = (name as NSString).deletingPathExtension
-                let sourceFileId = try writer.sourceFile(reader: reader, name: name, format: plan.format)
+                let (sourceFileId, isNewSource) = try writer.sourceFile(reader: reader, name: name, format: plan.format)
                 var file = FileSummary(path: reader.path, format: "\(plan.format.rawValue) (\(reader.container.rawValue))", records: 0, itemsAdded: 0, unchanged: 0)
                 let total = reader.data.count
                 try reader.forEach(progress: { options.progress?(Progress(file: reader.path, bytesRead: $0, totalBytes: total)) }) { record throws(ImportError) in
@@ -173,6 +173,7 @@ public struct Importer {
                         throw ImportError(file: reader.path, record: record.index, message: "cannot write: \(Store.describe(error))")
                     }
                 }
+                if isNewSource { try writer.setRecordCount(file.records, sourceFileId: sourceFileId) }
                 options.progress?(Progress(file: reader.path, bytesRead: total, totalBytes: total))
                 summary.files.append(file)
                 summary.records += file.records
@@ -205,21 +206,25 @@ struct ItemWriter {
         if let scoreLabels { try scoreLabels.rubric.save(db) }
     }
 
-    func sourceFile(reader: RecordReader, name: String, format: ImportFormat) throws -> Int64 {
+    /// The file's row, and whether this import created it (a file seen before, byte for byte, is reused).
+    func sourceFile(reader: RecordReader, name: String, format: ImportFormat) throws -> (id: Int64, isNew: Bool) {
         let digest = SHA256.hash(data: reader.data).map { String(format: "%02x", $0) }.joined()
         if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM source_file WHERE name = ? AND sha256 = ?", arguments: [name, digest]) {
-            return existing
+            return (existing, false)
         }
         try db.execute(
             sql: "INSERT INTO source_file(name, path, sha256, format, records, imported_at) VALUES (?, ?, ?, ?, 0, ?)",
             arguments: [name, reader.path, digest, format.rawValue, importedAt])
-        return db.lastInsertedRowID
+        return (db.lastInsertedRowID, true)
+    }
+
+    func setRecordCount(_ records: Int, sourceFileId: Int64) throws {
+        try db.execute(sql: "UPDATE source_file SET records = ? WHERE id = ?", arguments: [records, sourceFileId])
     }
 
     func write(_ drafts: [DraftItem], fallbackKey: String, sourceName: String, recordIndex: Int, sourceFileId: Int64, original: Data) throws -> Outcome {
         var outcome = Outcome()
         guard let first = drafts.first else { return outcome }
-        try db.execute(sql: "UPDATE source_file SET records = records + 1 WHERE id = ?", arguments: [sourceFileId])
         let baseKey = first.baseKey ?? fallbackKey
         var recordKey: String?
         for draft in drafts {

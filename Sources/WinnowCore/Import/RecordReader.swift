@@ -67,9 +67,9 @@ public struct RecordReader {
         try result.get()
     }
 
-    /// The first record, for telling the format; nil when a list is empty.
-    public func firstRecord() throws(ImportError) -> JSONValue? {
-        var found: JSONValue?
+    /// The first record and its byte offset, for telling the format; nil when a list is empty.
+    public func firstRecord() throws(ImportError) -> (value: JSONValue, offset: Int)? {
+        var found: (value: JSONValue, offset: Int)?
         let result: Result<Void, ImportError> = data.withUnsafeBytes { raw in
             var parser = JSONParser(bytes: raw)
             if container == .list {
@@ -77,10 +77,12 @@ public struct RecordReader {
                 if parser.consume(UInt8(ascii: "]")) { return .success(()) }
             }
             do throws(JSONParser.SyntaxError) {
-                found = try parser.parseValue()
+                parser.skipWhitespace()
+                let offset = parser.position
+                found = (try parser.parseValue(), offset)
                 return .success(())
             } catch {
-                return .failure(self.error(at: error.offset, record: 0, error.message))
+                return .failure(self.error(at: error.offset, record: 0, field: error.path, error.message))
             }
         }
         try result.get()
@@ -103,7 +105,7 @@ public struct RecordReader {
             let start = parser.position
             let value: JSONValue
             do { value = try parser.parseValue() } catch {
-                throw self.error(at: error.offset, record: index, error.message)
+                throw self.error(at: error.offset, record: index, field: error.path, error.message)
             }
             try body(Record(index: index, value: value, range: start..<parser.position))
             index += 1
@@ -134,7 +136,7 @@ public struct RecordReader {
                 let start = parser.position
                 let value: JSONValue
                 do { value = try parser.parseValue() } catch {
-                    throw self.error(at: lineStart + error.offset, record: index, error.message)
+                    throw self.error(at: lineStart + error.offset, record: index, field: error.path, error.message)
                 }
                 let end = parser.position
                 parser.skipWhitespace()

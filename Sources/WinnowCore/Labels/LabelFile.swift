@@ -72,6 +72,7 @@ public enum LabelFile {
         let item = try fields.string("item")
         let annotator = try fields.string("annotator")
         guard !annotator.isEmpty else { throw RecordProblem("annotator", "is empty") }
+        try RecordFields.refuseNUL(annotator, "annotator", "a name")
         var role = LabelRole.annotator
         if let text = try fields.optionalString("role") {
             guard let parsed = LabelRole(rawValue: text) else {
@@ -80,6 +81,9 @@ public enum LabelFile {
             role = parsed
         }
         let source = try fields.optionalString("source")
+        if let source { try RecordFields.refuseNUL(source, "source", "a name") }
+        let note = try fields.optionalString("note")
+        if let note { try RecordFields.refuseNUL(note, "note", "a note") }
         if source != nil && role != .imported { throw RecordProblem("source", "only labels with role \"imported\" have a source") }
         guard let scoresValue = fields.object["scores"] else { throw RecordProblem("scores", "missing") }
         guard let scoresObject = scoresValue.objectValue else { throw RecordProblem("scores", "expected an object, found \(scoresValue.typeName)") }
@@ -114,7 +118,7 @@ public enum LabelFile {
         }
         return Line(
             item: item, annotator: annotator, role: role, source: role == .imported ? (source ?? annotator) : nil,
-            scores: LabelLog.scoresJSON(values, rubric: rubric), seconds: seconds, at: at, note: try fields.optionalString("note"),
+            scores: LabelLog.scoresJSON(values, rubric: rubric), seconds: seconds, at: at, note: note,
             flag: flag)
     }
 

@@ -13,11 +13,27 @@ public struct JSONParser {
         /// Byte offset into the buffer where the problem was found.
         public var offset: Int
         public var message: String
+        /// Where in the value being parsed the problem is, e.g. `conversations[1].value`; nil at the top.
+        public var path: String?
+
+        public init(offset: Int, message: String, path: String? = nil) {
+            self.offset = offset
+            self.message = message
+            self.path = path
+        }
+    }
+
+    /// One step into a value: a member's key or a list index.
+    private enum Step {
+        case key(String)
+        case index(Int)
     }
 
     private let bytes: UnsafeRawBufferPointer
     /// The next byte to read.
     public private(set) var position: Int
+    /// The members and indices entered so far, for naming the field in an error.
+    private var path: [Step] = []
 
     public init(bytes: UnsafeRawBufferPointer, position: Int = 0) {
         self.bytes = bytes
@@ -68,13 +84,34 @@ public struct JSONParser {
     }
 
     public mutating func parseValue() throws(SyntaxError) -> JSONValue {
-        try parseValue(depth: 0)
+        path.removeAll(keepingCapacity: true)
+        do {
+            return try parseValue(depth: 0)
+        } catch {
+            var located = error
+            if located.path == nil { located.path = pathText }
+            throw located
+        }
     }
 
+    /// The path as `a.b[2].c`, or nil at the top level.
+    private var pathText: String? {
+        guard !path.isEmpty else { return nil }
+        var text = ""
+        for step in path {
+            switch step {
+            case .key(let key): text += text.isEmpty ? key : "." + key
+            case .index(let i): text += "[\(i)]"
+            }
+        }
+        return text
+    }
+
+    /// `depth` counts the containers around the value: a container may open only below the maximum.
     private mutating func parseValue(depth: Int) throws(SyntaxError) -> JSONValue {
         skipWhitespace()
         guard position < bytes.count else { throw SyntaxError(offset: position, message: "unexpected end of file") }
-        if depth > JSONParser.maximumDepth {
+        if depth >= JSONParser.maximumDepth, bytes[position] == UInt8(ascii: "{") || bytes[position] == UInt8(ascii: "[") {
             throw SyntaxError(offset: position, message: "nesting deeper than \(JSONParser.maximumDepth) levels")
         }
         switch bytes[position] {
@@ -101,7 +138,9 @@ public struct JSONParser {
             }
             let key = try parseString()
             guard consume(UInt8(ascii: ":")) else { throw expected("':' after the key \"\(key)\"") }
+            path.append(.key(key))
             let value = try parseValue(depth: depth + 1)
+            path.removeLast()
             members.append(JSONObject.Member(key: key, value: value))
             if consume(UInt8(ascii: ",")) { continue }
             if consume(UInt8(ascii: "}")) { return .object(JSONObject(members)) }
@@ -114,7 +153,9 @@ public struct JSONParser {
         var items: [JSONValue] = []
         if consume(UInt8(ascii: "]")) { return .array(items) }
         while true {
+            path.append(.index(items.count))
             items.append(try parseValue(depth: depth + 1))
+            path.removeLast()
             if consume(UInt8(ascii: ",")) { continue }
             if consume(UInt8(ascii: "]")) { return .array(items) }
             throw expected("',' or ']' in a list")
@@ -189,7 +230,9 @@ public struct JSONParser {
             let b = bytes[p]
             if b == UInt8(ascii: "\"") {
                 guard let s = String(validating: buffer, as: UTF8.self) else {
-                    throw SyntaxError(offset: start, message: "invalid UTF-8 in a string")
+                    // Escapes are ASCII, so the first bad byte of the raw text is the one to report.
+                    let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<p])
+                    throw SyntaxError(offset: start + JSONParser.firstInvalidUTF8(raw), message: "invalid UTF-8 in a string")
                 }
                 position = p + 1
                 return s

@@ -10,7 +10,7 @@ enum AlpacaFormat {
         let output = try record.string("output")
         let human = input.isEmpty ? instruction : instruction + "\n" + input
         return [DraftItem(
-            baseKey: try record.optionalID("id"), image: try record.optionalString("image"),
+            baseKey: try record.optionalID("id"), image: try record.optionalImage(),
             captions: try record.ownCaptions(),
             turns: [Turn(from: "human", value: strippingImageToken(human)), Turn(from: "gpt", value: output)],
             fields: record.extra(except: consumed))]

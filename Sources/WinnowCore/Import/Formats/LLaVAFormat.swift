@@ -10,7 +10,7 @@ enum LLaVAFormat {
     static func items(_ value: JSONValue) throws(RecordProblem) -> [DraftItem] {
         let record = try RecordFields(value)
         let id = try record.optionalID("id")
-        let image = try record.optionalString("image")
+        let image = try record.optionalImage()
         let captions = try record.ownCaptions()
         guard let list = record.object["conversations"] else { throw RecordProblem("conversations", "missing (a list of turns is required)") }
         guard let turnValues = list.arrayValue else { throw RecordProblem("conversations", "expected a list of turns, found \(list.typeName)") }

@@ -14,7 +14,7 @@ enum MMInstructFormat {
         let record = try RecordFields(value)
         guard let id = try record.optionalID("question_id") else { throw RecordProblem("question_id", "missing") }
         return (id, Question(
-            text: try record.string("text"), image: try record.optionalString("image"),
+            text: try record.string("text"), image: try record.optionalImage(),
             caption: try record.optionalString("caption"), category: try record.optionalString("category")))
     }
 

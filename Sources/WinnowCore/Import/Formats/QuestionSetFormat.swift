@@ -7,7 +7,7 @@ enum QuestionSetFormat {
     static func items(_ value: JSONValue) throws(RecordProblem) -> [DraftItem] {
         let record = try RecordFields(value)
         let id = try record.optionalID("id")
-        let image = try record.optionalString("image")
+        let image = try record.optionalImage()
         let captions = try record.ownCaptions()
         guard let setsValue = record.object["questions"] else { throw RecordProblem("questions", "missing") }
         guard let sets = setsValue.arrayValue, !sets.isEmpty else {
