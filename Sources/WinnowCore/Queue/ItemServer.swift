@@ -28,8 +28,14 @@ public enum ServeReason: Sendable, Equatable {
     }
 }
 
-/// Serves items to one annotator: the next in queue order that nobody has labeled, that no one else
-/// holds a lease on, and that this session has not skipped (skipped items come last).
+/// Serves items to one annotator: the next in queue order that is still open to them and that this
+/// session has not skipped (skipped items come last).
+///
+/// Open means: for most items, nobody has labeled it and no one else holds a lease on it. For the
+/// overlap sample (config `overlap`: a seeded random share of the items, chosen by hashing each key
+/// with `seed`, so it is random rather than the hardest items), fewer than `min_annotators` people have
+/// labeled or are holding it, and this annotator has not labeled it: those items are graded by several
+/// people, for agreement statistics. No item is served to more people than that asks.
 ///
 /// Taking an item is one write transaction that checks and leases it, so two annotators on one database
 /// are not served the same item: the second sees the first's lease and moves on. A lease lasts
@@ -42,8 +48,11 @@ public final class ItemServer {
     private var cursor = 0
     private var skipped: [Int64] = []
     private var skippedSet: Set<Int64> = []
-    /// Items known to be labeled (by anyone) or leased by someone else; refreshed as items are checked.
+    /// Items known not to be open to this annotator; refreshed as items are checked.
     private var taken: Set<Int64> = []
+    /// Items of the overlap sample.
+    public private(set) var overlapItems: Set<Int64> = []
+    public let minAnnotators: Int
     public var leaseSeconds: Double
 
     public init(store: Store, annotator: String) throws {
@@ -52,11 +61,35 @@ public final class ItemServer {
         let config = Config(store: store)
         leaseSeconds = try config.double(.leaseSeconds)
         let seed = UInt64(try config.integer(.seed))
-        (order, taken) = try store.pool.read { db in
+        let overlap = try config.double(.overlap)
+        minAnnotators = try config.integer(.minAnnotators)
+        (order, overlapItems, taken) = try store.pool.read { [annotator, minAnnotators] db in
             let order = try SpreadOrder.order(db, seed: seed)
-            let labeled = try Set(Int64.fetchAll(db, sql: "SELECT DISTINCT item_id FROM current_label WHERE role IN ('annotator', 'gold')"))
-            return (order, labeled)
+            var overlapItems: Set<Int64> = []
+            if overlap > 0 {
+                for row in try Row.fetchAll(db, sql: "SELECT id, key FROM item") {
+                    if ItemServer.isInOverlapSample(key: row["key"], overlap: overlap, seed: seed) { overlapItems.insert(row["id"]) }
+                }
+            }
+            var taken: Set<Int64> = []
+            for row in try Row.fetchAll(db, sql: """
+                SELECT item_id, count(DISTINCT annotator) AS people, max(annotator = ?) AS mine
+                FROM current_label WHERE role IN ('annotator', 'gold') GROUP BY item_id
+                """, arguments: [annotator])
+            {
+                let id: Int64 = row["item_id"]
+                let people: Int = row["people"]
+                let mine: Bool = row["mine"]
+                if mine || !overlapItems.contains(id) || people >= minAnnotators { taken.insert(id) }
+            }
+            return (order, overlapItems, taken)
         }
+    }
+
+    /// Whether an item belongs to the overlap sample: a seeded hash of its key, so the sample is random,
+    /// the same for everyone sharing the database, and stable as items are added.
+    public static func isInOverlapSample(key: String, overlap: Double, seed: UInt64) -> Bool {
+        overlap > 0 && StableHash.unitInterval(key, seed: seed) < overlap
     }
 
     public var total: Int { order.count }
@@ -93,21 +126,26 @@ public final class ItemServer {
         return nil
     }
 
-    /// Leases `id` for this annotator unless it is labeled or someone else holds it; one transaction.
+    /// Leases `id` for this annotator if it is open to them (see the type's comment); one transaction,
+    /// so two annotators asking at once cannot both get an item meant for one. `ignoreLabels` leases an
+    /// item the annotator asked for by key or returns to, when only another's live lease stops it.
     @discardableResult
     public func lease(_ id: Int64, ignoreLabels: Bool = false) throws -> Bool {
         let now = Date().timeIntervalSince1970
+        let allowed = overlapItems.contains(id) ? minAnnotators : 1
         return try store.pool.write { db in
-            if !ignoreLabels {
-                let labeled = try Bool.fetchOne(db.cachedStatement(sql: """
-                    SELECT EXISTS (SELECT 1 FROM current_label WHERE item_id = ? AND role IN ('annotator', 'gold'))
-                    """), arguments: [id]) ?? false
-                if labeled { return false }
+            let labelers = try String.fetchAll(db.cachedStatement(sql: """
+                SELECT DISTINCT annotator FROM current_label WHERE item_id = ? AND role IN ('annotator', 'gold')
+                """), arguments: [id])
+            let holders = try String.fetchAll(db.cachedStatement(sql: """
+                SELECT annotator FROM lease WHERE item_id = ? AND annotator <> ? AND expires_at > ?
+                """), arguments: [id, annotator, now])
+            if ignoreLabels {
+                if !holders.isEmpty && allowed == 1 { return false }
+            } else {
+                if labelers.contains(annotator) { return false }
+                if Set(labelers).union(holders).count >= allowed { return false }
             }
-            let heldByOther = try Bool.fetchOne(db.cachedStatement(sql: """
-                SELECT EXISTS (SELECT 1 FROM lease WHERE item_id = ? AND annotator <> ? AND expires_at > ?)
-                """), arguments: [id, annotator, now]) ?? false
-            if heldByOther { return false }
             try db.cachedStatement(sql: """
                 INSERT INTO lease(item_id, annotator, expires_at) VALUES (?, ?, ?)
                 ON CONFLICT(item_id, annotator) DO UPDATE SET expires_at = excluded.expires_at

@@ -33,11 +33,14 @@ extension LabelScreen {
         for y in bodyTop...bodyBottom { grid.put("│", x: left, y: y, style: Theme.separator) }
         if state.item != nil {
             drawItem(state, into: &grid, rect: Rect(x: 0, y: bodyTop, width: left, height: bodyBottom - bodyTop + 1))
+            drawRight(state, into: &grid, rect: Rect(x: left + 1, y: bodyTop, width: width - left - 1, height: bodyBottom - bodyTop + 1))
         } else {
             grid.put("Nothing left to grade for \(state.annotator).", x: 2, y: bodyTop + 1, style: Theme.title, maxWidth: left - 3)
-            grid.put("u undoes the last save · ←/p walks your history · g goes to an item · q quits", x: 2, y: bodyTop + 3, style: Theme.dim, maxWidth: left - 3)
+            let hint = "u undoes the last save · ←/p walks your history · g goes to an item · q quits"
+            for (i, line) in WordWrap.wrap(hint, width: left - 3).enumerated() {
+                grid.put(line, x: 2, y: bodyTop + 3 + i, style: Theme.dim)
+            }
         }
-        drawRight(state, into: &grid, rect: Rect(x: left + 1, y: bodyTop, width: width - left - 1, height: bodyBottom - bodyTop + 1))
         drawMessage(state, into: &grid, y: height - 2)
         drawFooter(state, into: &grid, y: height - 1)
         if state.mode == .help { drawHelp(into: &grid) }
