@@ -112,6 +112,19 @@ final class LabelScreenTmuxTests: XCTestCase {
         XCTAssertFalse(text.contains("\u{1B}"))
     }
 
+    func testNoColorDrawsWithoutColours() throws {
+        let root = WinnowProcess.packageRoot.path
+        let command = [WinnowProcess.binary.path, "label", "--db", winnow.database.path, "--rubric", "\(root)/rubrics/llava-quality.yaml",
+                       "--images", "\(root)/data/sample/images", "--annotator", "ana"].map(Tmux.quote).joined(separator: " ")
+        let session = try Tmux(command: command, environment: ["NO_COLOR": "1"])
+        tmux = session
+        try session.waitFor(text: "cold start")
+        let styled = try Tmux.run(["-S", session.socket, "capture-pane", "-e", "-p", "-t", session.name])
+        XCTAssertFalse(styled.contains("38;5;"), "a 256-colour foreground was drawn")
+        XCTAssertFalse(styled.contains("48;5;"), "a 256-colour background was drawn")
+        XCTAssertTrue(styled.contains("image 160×120"), "the image is a labelled box without colour")
+    }
+
     func testHelpShowsAllKeys() throws {
         let screen = try startLabeling()
         try screen.send("?")

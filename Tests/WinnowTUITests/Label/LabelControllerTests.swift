@@ -197,3 +197,25 @@ final class LabelControllerTests: XCTestCase {
         }
     }
 }
+
+final class ImageOpenerTests: XCTestCase {
+    func testOpensTheImageInTheConfiguredViewerWithThePathAsItsArgument() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-open-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = dir.appendingPathComponent("pic with space.png").path
+        FileManager.default.createFile(atPath: image, contents: Data([1]))
+        let marker = dir.appendingPathComponent("opened.txt").path
+        let viewer = "printf '%s' > '\(marker)'"
+        let result = ImageOpener.open(image, environment: ["WINNOW_IMAGE_VIEWER": viewer])
+        XCTAssertEqual(result, .success(viewer))
+        // The viewer runs detached; wait for what it writes, with a deadline.
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, (try? String(contentsOfFile: marker, encoding: .utf8)) != image { usleep(20_000) }
+        XCTAssertEqual(try String(contentsOfFile: marker, encoding: .utf8), image)
+    }
+
+    func testAMissingImageIsAMessageNotALaunch() {
+        XCTAssertEqual(ImageOpener.open("/nonexistent/x.png", environment: [:]), .failure(.init(message: "no image file at /nonexistent/x.png")))
+    }
+}

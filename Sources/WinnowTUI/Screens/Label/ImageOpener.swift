@@ -25,5 +25,6 @@ public enum ImageOpener {
 
     public struct OpenError: Error, Equatable {
         public var message: String
+        public init(message: String) { self.message = message }
     }
 }
