@@ -10,6 +10,7 @@ public enum Schema {
     public static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-core", migrate: createCore)
+        migrator.registerMigration("v2-model", migrate: createModel)
         return migrator
     }()
 
@@ -106,6 +107,52 @@ public enum Schema {
             CREATE TABLE config (
                 key TEXT PRIMARY KEY,
                 value TEXT NOT NULL
+            );
+            """)
+    }
+
+    /// The reward model's tables: the feature cache, imported embeddings, the refit lock and the model
+    /// versions with the pointer to the current one. Predictions themselves live in model files beside
+    /// the database (`DB.model-N.bin`), so writing them never holds this file's write lock.
+    private static func createModel(_ db: Database) throws {
+        try db.execute(sql: """
+            -- Features computed once per item by the worker (FeatureExtractor.version), sparse float vector.
+            CREATE TABLE item_features (
+                item_id INTEGER PRIMARY KEY REFERENCES item(id),
+                version INTEGER NOT NULL,
+                simhash INTEGER NOT NULL DEFAULT 0,    -- 64-bit simhash of the response words (near duplicates)
+                vector BLOB NOT NULL                   -- UInt32 count, then (UInt32 index, Float32 value) pairs, LE
+            );
+            -- Dense vectors from `winnow embeddings import`; used when every item has one.
+            CREATE TABLE item_embedding (
+                item_id INTEGER PRIMARY KEY REFERENCES item(id),
+                dimension INTEGER NOT NULL,
+                vector BLOB NOT NULL,                  -- Float32 LE
+                added_at TEXT NOT NULL
+            );
+            -- One refit per database at a time: the holder renews expires_at (unix seconds) while it works.
+            CREATE TABLE worker_lock (
+                name TEXT PRIMARY KEY,
+                holder TEXT NOT NULL,
+                expires_at REAL NOT NULL
+            );
+            -- Every finished model: its predictions file (relative to the database's folder), the labels it
+            -- learned from, the last label event it saw, and its metrics as JSON.
+            CREATE TABLE model_version (
+                id INTEGER PRIMARY KEY,
+                created_at TEXT NOT NULL,
+                rubric_hash TEXT NOT NULL,
+                labels_used INTEGER NOT NULL,
+                last_label_event_id INTEGER NOT NULL,
+                items_scored INTEGER NOT NULL,
+                seconds REAL NOT NULL,
+                metrics TEXT NOT NULL,
+                path TEXT                              -- NULL once the file of an old version is cleaned away
+            );
+            -- The model the queue uses; switched in one small write after the model file is complete.
+            CREATE TABLE current_model (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                model_version_id INTEGER NOT NULL REFERENCES model_version(id)
             );
             """)
     }

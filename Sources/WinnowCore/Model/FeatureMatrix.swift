@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+
+/// The pool's features in memory, in the reduced dense space the learner works in: the hashed n-gram
+/// buckets folded (signed) into `foldedBuckets` columns, then the dense features, then the imported
+/// embedding (L2-normalized, when every item has one), then a constant 1 (bias).
+///
+/// The worker keeps one across refits and only reads items added since (items are never deleted and
+/// their features never change for a feature version), so a refit does not decode 158k blobs again.
+/// Not thread-safe: one owner (a `Worker`, or one `refit` call).
+public final class FeatureMatrix: @unchecked Sendable {
+    public let foldedBuckets: Int
+    public private(set) var embeddingDimension = 0
+    public private(set) var ids: [Int64] = []
+    public private(set) var row: [Int64: Int] = [:]
+    /// Row-major, `width` floats per item.
+    public private(set) var values: [Float] = []
+    private var embeddingCount = -1
+    private let fold: [(Int32, Float)]
+
+    public init(foldedBuckets: Int = 128) {
+        precondition(foldedBuckets > 0)
+        self.foldedBuckets = foldedBuckets
+        fold = (0..<FeatureExtractor.hashBuckets).map { i in
+            let h = FNV1a.mix(FNV1a.mix(FNV1a.offset, 0x464F4C44), UInt32(i))
+            return (Int32(truncatingIfNeeded: (h >> 4) % UInt64(foldedBuckets)), (h >> 62) & 1 == 0 ? 1 : -1)
+        }
+    }
+
+    public var count: Int { ids.count }
+    public var denseOffset: Int { foldedBuckets }
+    public var embeddingOffset: Int { foldedBuckets + FeatureExtractor.denseCount }
+    public var biasColumn: Int { embeddingOffset + embeddingDimension }
+    public var width: Int { biasColumn + 1 }
+
+    /// Reads what is new since the last call, in `db` (the caller's snapshot). Items without cached
+    /// features of the current version are featurized here (not stored; the worker's feature pass does that).
+    public func update(_ db: Database) throws {
+        let stats = try Row.fetchOne(db, sql: "SELECT count(*) AS n, coalesce(min(dimension), 0) AS lo, coalesce(max(dimension), 0) AS hi FROM item_embedding")!
+        let itemCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0
+        let n: Int = stats["n"], lo: Int = stats["lo"], hi: Int = stats["hi"]
+        let newDimension = (n > 0 && n == itemCount && lo == hi) ? hi : 0
+        if n != embeddingCount || newDimension != embeddingDimension {
+            // Embeddings changed: start over with the new width.
+            embeddingCount = n
+            embeddingDimension = newDimension
+            ids = []
+            row = [:]
+            values = []
+        }
+        let lastId = ids.last ?? Int64.min
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT i.id, f.vector, f.version, e.vector AS embedding
+            FROM item i LEFT JOIN item_features f ON f.item_id = i.id
+            LEFT JOIN item_embedding e ON e.item_id = i.id AND ? > 0
+            WHERE i.id > ? ORDER BY i.id
+            """, arguments: [embeddingDimension, lastId])
+        let w = width
+        while let r = try rows.next() {
+            let id: Int64 = r["id"]
+            var vector: FeatureVector?
+            if let version: Int = r["version"], version == FeatureExtractor.version, let blob: Data = r["vector"] {
+                vector = FeatureVector(blob: blob)
+            }
+            if vector == nil, let item = try Item.fetch(db, id: id) { vector = FeatureExtractor.features(of: item) }
+            var dense = [Float](repeating: 0, count: w)
+            if let vector { project(vector, into: &dense) }
+            if embeddingDimension > 0, let blob: Data = r["embedding"] {
+                let e = Embeddings.decode(blob)
+                let norm = e.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+                if norm > 0, e.count == embeddingDimension {
+                    for j in 0..<embeddingDimension { dense[embeddingOffset + j] = e[j] / norm }
+                }
+            }
+            dense[biasColumn] = 1
+            row[id] = ids.count
+            ids.append(id)
+            values.append(contentsOf: dense)
+        }
+    }
+
+    func project(_ vector: FeatureVector, into dense: inout [Float]) {
+        let buckets = FeatureExtractor.hashBuckets
+        for (i, v) in zip(vector.indices, vector.values) {
+            let index = Int(i)
+            if index < buckets {
+                let (b, s) = fold[index]
+                dense[Int(b)] += s * v
+            } else if index - buckets < FeatureExtractor.denseCount {
+                dense[denseOffset + index - buckets] = v
+            }
+        }
+    }
+
+    /// Mean and standard deviation of each column over the pool (bias: 0 and 1; folded columns are left
+    /// as they are: mean 0, std 1).
+    func columnScaling() -> (mean: [Float], scale: [Float]) {
+        let w = width
+        var mean = [Float](repeating: 0, count: w)
+        var scale = [Float](repeating: 1, count: w)
+        guard count > 0 else { return (mean, scale) }
+        let first = denseOffset, end = embeddingOffset
+        var sum = [Double](repeating: 0, count: end - first)
+        var sq = [Double](repeating: 0, count: end - first)
+        values.withUnsafeBufferPointer { v in
+            for r in 0..<count {
+                let base = r * w + first
+                for j in 0..<(end - first) {
+                    let x = Double(v[base + j])
+                    sum[j] += x
+                    sq[j] += x * x
+                }
+            }
+        }
+        for j in 0..<(end - first) {
+            let m = sum[j] / Double(count)
+            let variance = max(0, sq[j] / Double(count) - m * m)
+            mean[first + j] = Float(m)
+            // The dense block is scaled to about the size of one hashed namespace.
+            scale[first + j] = variance > 1e-12 ? Float(variance.squareRoot() * 2) : 1
+        }
+        return (mean, scale)
+    }
+}

@@ -1,0 +1,314 @@
+import Foundation
+
+/// What one fitted target predicts: a scale criterion or the overall score (ridge), or a flag (logistic).
+public struct TargetSpec: Sendable, Equatable {
+    public enum Kind: String, Sendable { case ridge, logistic }
+    /// A criterion id, or `overall`.
+    public var id: String
+    public var kind: Kind
+    /// The target's range: a scale's lowest and highest value, 0…1 for the overall score and for flags.
+    public var low: Double
+    public var high: Double
+
+    public init(id: String, kind: Kind, low: Double, high: Double) {
+        self.id = id
+        self.kind = kind
+        self.low = low
+        self.high = high
+    }
+}
+
+/// A regularised linear model with a Gaussian posterior over its weights (Bayesian ridge regression,
+/// or a Laplace approximation for logistic regression), in the standardized feature space.
+///
+/// The posterior is kept as its mean and `directions`: M draws uᵐ ~ N(0, A⁻¹) (A the posterior
+/// precision up to the noise variance), so the predictive std of the mean at x is σ·√(mean (x·uᵐ)²)
+/// — an ensemble of M models without fitting M times. Items unlike the training data (x outside the
+/// span of the labeled rows) get large x·A⁻¹·x and so a large uncertainty.
+struct LinearFit {
+    var spec: TargetSpec
+    var weights: [Double]
+    var sigma: Double
+    /// Index of the shared direction set (ridge targets on the same labeled rows share one).
+    var directionSet: Int
+    var metrics: JSONObject
+}
+
+/// Fits the targets of one refit. Rows are standardized training rows of `width` floats.
+struct Learner {
+    var width: Int
+    var lambda: Double
+    var biasColumn: Int
+    var samples: Int
+    var seed: UInt64
+
+    /// Direction sets, each `samples` vectors of `width`.
+    var directionSets: [[[Double]]] = []
+    private var ridgeCache: [[Int]: (chol: [Double], set: Int)] = [:]
+
+    init(width: Int, lambda: Double, biasColumn: Int, samples: Int, seed: UInt64) {
+        self.width = width
+        self.lambda = lambda
+        self.biasColumn = biasColumn
+        self.samples = samples
+        self.seed = seed
+    }
+
+    private func prior(_ j: Int) -> Double { j == biasColumn ? 1e-4 : lambda }
+
+    /// `rows[i]` is the standardized row of training example i; `use` picks the examples of this target.
+    mutating func fitRidge(spec: TargetSpec, rows: [Float], use: [Int], y: [Double]) -> LinearFit? {
+        let k = width
+        let n = use.count
+        guard n >= 2 else { return nil }
+        let yMean = y.reduce(0, +) / Double(n)
+        let yVar = y.reduce(0) { $0 + ($1 - yMean) * ($1 - yMean) } / Double(n)
+        guard yVar > 1e-12 else { return nil }
+        let chol: [Double]
+        let set: Int
+        if let cached = ridgeCache[use] {
+            (chol, set) = cached
+        } else {
+            var g = [Double](repeating: 0, count: k * k)
+            rows.withUnsafeBufferPointer { all in
+                for r in use { LinearAlgebra.addOuter(&g, UnsafeBufferPointer(rebasing: all[(r * k)..<((r + 1) * k)]), 1, k) }
+            }
+            LinearAlgebra.symmetrize(&g, k)
+            for j in 0..<k { g[j * k + j] += prior(j) }
+            guard LinearAlgebra.cholesky(&g, k) else { return nil }
+            chol = g
+            set = addDirections(chol)
+            ridgeCache[use] = (chol, set)
+        }
+        var xty = [Double](repeating: 0, count: k)
+        for (i, r) in use.enumerated() {
+            let yc = y[i] - yMean
+            for j in 0..<k { xty[j] += Double(rows[r * k + j]) * yc }
+        }
+        var w = LinearAlgebra.solve(chol, k, xty)
+        // Residuals and effective degrees of freedom: df = k − Σ λⱼ (A⁻¹)ⱼⱼ.
+        var rss = 0.0
+        var fitted = [Double](repeating: 0, count: n)
+        for (i, r) in use.enumerated() {
+            var p = 0.0
+            for j in 0..<k { p += Double(rows[r * k + j]) * w[j] }
+            fitted[i] = p + yMean
+            rss += (y[i] - fitted[i]) * (y[i] - fitted[i])
+        }
+        let inverseDiagonal = LinearAlgebra.inverseDiagonal(chol, k)
+        var df = Double(k)
+        for j in 0..<k { df -= prior(j) * inverseDiagonal[j] }
+        var sigma2 = rss / max(Double(n) - df, 1)
+        sigma2 = max(sigma2, 0.05 * yVar)
+        w[biasColumn] += yMean
+        var metrics = JSONObject()
+        metrics["kind"] = .string("ridge")
+        metrics["n"] = .number(n)
+        metrics["train_rmse"] = .number(Self.round((rss / Double(n)).squareRoot()))
+        metrics["train_spearman"] = spearman(fitted, y).map { .number(Self.round($0)) } ?? .null
+        metrics["sigma"] = .number(Self.round(sigma2.squareRoot()))
+        metrics["df"] = .number(Self.round(df))
+        return LinearFit(spec: spec, weights: w, sigma: sigma2.squareRoot(), directionSet: set, metrics: metrics)
+    }
+
+    mutating func fitLogistic(spec: TargetSpec, rows: [Float], use: [Int], y: [Double]) -> LinearFit? {
+        let k = width
+        let n = use.count
+        guard n >= 2 else { return nil }
+        let positives = y.reduce(0, +)
+        guard positives > 0, positives < Double(n) else { return nil }
+        var w = [Double](repeating: 0, count: k)
+        let rate = min(max(positives / Double(n), 1e-3), 1 - 1e-3)
+        w[biasColumn] = log(rate / (1 - rate))
+        var chol = [Double](repeating: 0, count: k * k)
+        for iteration in 0..<30 {
+            var g = [Double](repeating: 0, count: k * k)
+            var grad = [Double](repeating: 0, count: k)
+            rows.withUnsafeBufferPointer { all in
+                for (i, r) in use.enumerated() {
+                    let x = UnsafeBufferPointer(rebasing: all[(r * k)..<((r + 1) * k)])
+                    var z = 0.0
+                    for j in 0..<k { z += Double(x[j]) * w[j] }
+                    let p = 1 / (1 + exp(-z))
+                    for j in 0..<k { grad[j] += (p - y[i]) * Double(x[j]) }
+                    LinearAlgebra.addOuter(&g, x, max(p * (1 - p), 1e-6), k)
+                }
+            }
+            LinearAlgebra.symmetrize(&g, k)
+            for j in 0..<k {
+                g[j * k + j] += prior(j)
+                grad[j] += prior(j) * w[j]
+            }
+            guard LinearAlgebra.cholesky(&g, k) else { return nil }
+            chol = g
+            let step = LinearAlgebra.solve(chol, k, grad)
+            var largest = 0.0
+            for j in 0..<k {
+                w[j] -= step[j]
+                largest = max(largest, abs(step[j]))
+            }
+            if largest < 1e-6 || iteration == 29 { break }
+        }
+        // Laplace: the Hessian at the mode (the last factor is one step behind; close enough at convergence).
+        let set = addDirections(chol)
+        var correct = 0
+        var logLoss = 0.0
+        var fitted = [Double](repeating: 0, count: n)
+        for (i, r) in use.enumerated() {
+            var z = 0.0
+            for j in 0..<k { z += Double(rows[r * k + j]) * w[j] }
+            let p = min(max(1 / (1 + exp(-z)), 1e-9), 1 - 1e-9)
+            fitted[i] = p
+            if (p >= 0.5) == (y[i] >= 0.5) { correct += 1 }
+            logLoss -= y[i] >= 0.5 ? log(p) : log(1 - p)
+        }
+        var metrics = JSONObject()
+        metrics["kind"] = .string("logistic")
+        metrics["n"] = .number(n)
+        metrics["positives"] = .number(Int(positives))
+        metrics["train_accuracy"] = .number(Self.round(Double(correct) / Double(n)))
+        metrics["train_log_loss"] = .number(Self.round(logLoss / Double(n)))
+        return LinearFit(spec: spec, weights: w, sigma: 1, directionSet: set, metrics: metrics)
+    }
+
+    /// Draws `samples` directions uᵐ = L⁻ᵀ zᵐ ~ N(0, (LLᵀ)⁻¹).
+    private mutating func addDirections(_ chol: [Double]) -> Int {
+        var gauss = GaussianSource(seed: seed &+ UInt64(directionSets.count) &* 0x9E37_79B9)
+        var set: [[Double]] = []
+        for _ in 0..<samples {
+            let z = (0..<width).map { _ in gauss.next() }
+            set.append(LinearAlgebra.backward(chol, width, z))
+        }
+        directionSets.append(set)
+        return directionSets.count - 1
+    }
+
+    static func round(_ x: Double) -> Double { (x * 1e6).rounded() / 1e6 }
+}
+
+/// Scores every pool row with every fitted target in one pass (SIMD, both cores).
+struct PoolScorer {
+    var fits: [LinearFit]
+    var directionSets: [[[Double]]]
+    var samples: Int
+
+    struct Output {
+        var mean: [[Float]]
+        var std: [[Float]]
+        var uncertainty: [Float]
+    }
+
+    /// `mean`/`scale` standardize raw rows: x' = (x − mean) / scale. Folded into the weights here.
+    func score(matrix: FeatureMatrix, mean: [Float], scale: [Float]) -> Output {
+        let k = matrix.width
+        let n = matrix.count
+        let t = fits.count
+        let columns = t + directionSets.count * samples
+        let padded = (columns + 7) / 8 * 8
+        let lanes = padded / 8
+        // W (k × padded), raw space.
+        var w = [Float](repeating: 0, count: k * padded)
+        func put(_ column: Int, _ v: [Double]) {
+            var adjust = 0.0
+            for j in 0..<k {
+                let s = Double(scale[j])
+                w[j * padded + column] = Float(v[j] / s)
+                adjust += v[j] * Double(mean[j]) / s
+            }
+            w[matrix.biasColumn * padded + column] -= Float(adjust)
+        }
+        for (c, fit) in fits.enumerated() { put(c, fit.weights) }
+        for (s, set) in directionSets.enumerated() {
+            for (m, u) in set.enumerated() { put(t + s * samples + m, u) }
+        }
+        var means = [[Float]](repeating: [Float](repeating: 0, count: n), count: t)
+        var stds = [[Float]](repeating: [Float](repeating: 0, count: n), count: t)
+        var uncertainty = [Float](repeating: 0, count: n)
+        let chunk = 2048
+        let chunks = (n + chunk - 1) / chunk
+        let meanPointers = UnsafeMutablePointer<UnsafeMutablePointer<Float>>.allocate(capacity: max(t, 1))
+        let stdPointers = UnsafeMutablePointer<UnsafeMutablePointer<Float>>.allocate(capacity: max(t, 1))
+        defer {
+            meanPointers.deallocate()
+            stdPointers.deallocate()
+        }
+        let meanBuffers = (0..<t).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1)) }
+        let stdBuffers = (0..<t).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1)) }
+        defer {
+            meanBuffers.forEach { $0.deallocate() }
+            stdBuffers.forEach { $0.deallocate() }
+        }
+        for c in 0..<t {
+            meanPointers[c] = meanBuffers[c]
+            stdPointers[c] = stdBuffers[c]
+        }
+        let specs = fits.map(\.spec)
+        let sigmas = fits.map { Float($0.sigma) }
+        let sets = fits.map(\.directionSet)
+        let samples = self.samples
+        let groups = directionSets.count
+        uncertainty.withUnsafeMutableBufferPointer { unc in
+            nonisolated(unsafe) let uncPointer = unc.baseAddress!
+            nonisolated(unsafe) let mp = meanPointers
+            nonisolated(unsafe) let sp = stdPointers
+            w.withUnsafeBufferPointer { wb in
+                matrix.values.withUnsafeBufferPointer { xb in
+                    nonisolated(unsafe) let wp = wb.baseAddress!
+                    nonisolated(unsafe) let xp = xb.baseAddress!
+                    DispatchQueue.concurrentPerform(iterations: chunks) { ci in
+                        let acc = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: lanes)
+                        defer { acc.deallocate() }
+                        var rms = [Float](repeating: 0, count: groups)
+                        let wv = UnsafeRawPointer(wp).assumingMemoryBound(to: SIMD8<Float>.self)
+                        for r in (ci * chunk)..<min(n, (ci + 1) * chunk) {
+                            for l in 0..<lanes { acc[l] = .zero }
+                            let x = xp + r * k
+                            for j in 0..<k {
+                                let xj = x[j]
+                                if xj == 0 { continue }
+                                let row = wv + j * lanes
+                                let s = SIMD8<Float>(repeating: xj)
+                                for l in 0..<lanes { acc[l] += s * row[l] }
+                            }
+                            let a = UnsafeRawPointer(acc).assumingMemoryBound(to: Float.self)
+                            for g in 0..<groups {
+                                var sum: Float = 0
+                                for m in 0..<samples {
+                                    let v = a[t + g * samples + m]
+                                    sum += v * v
+                                }
+                                rms[g] = (sum / Float(samples)).squareRoot()
+                            }
+                            var total: Float = 0
+                            for c in 0..<t {
+                                let spec = specs[c]
+                                let s = rms[sets[c]]
+                                switch spec.kind {
+                                case .ridge:
+                                    let m = min(max(a[c], Float(spec.low)), Float(spec.high))
+                                    let sd = sigmas[c] * s
+                                    mp[c][r] = m
+                                    sp[c][r] = sd
+                                    total += sd / Float(max(spec.high - spec.low, 1e-9))
+                                case .logistic:
+                                    let z = a[c] / (1 + Float.pi * s * s / 8).squareRoot()
+                                    let p = 1 / (1 + exp(-z))
+                                    let spread = min(0.5, p * (1 - p) * s)
+                                    mp[c][r] = p
+                                    sp[c][r] = spread
+                                    total += 2 * spread
+                                }
+                            }
+                            uncPointer[r] = t > 0 ? total / Float(t) : 0
+                        }
+                    }
+                }
+            }
+        }
+        for c in 0..<t {
+            means[c] = Array(UnsafeBufferPointer(start: meanBuffers[c], count: n))
+            stds[c] = Array(UnsafeBufferPointer(start: stdBuffers[c], count: n))
+        }
+        return Output(mean: means, std: stds, uncertainty: uncertainty)
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import GRDB
+
+/// The reward model: learns the rubric's criteria and overall score from the labels and scores the
+/// whole pool with an uncertainty per item.
+///
+/// One refit: one read transaction takes the labels and the features (a consistent snapshot; label
+/// saves go on meanwhile), the linear models are fitted (`Learner`), every item is scored
+/// (`PoolScorer`), the predictions are written to a new model file beside the database and fsynced,
+/// and only then one small write adds the `model_version` row and moves `current_model` to it. A refit
+/// that fails or is killed before that write leaves the current model and every label as they were.
+public enum RewardModel {
+    public static let overallTarget = "overall"
+
+    public struct Hooks: Sendable {
+        /// Called inside the refit's read transaction, after the snapshot is taken.
+        public var afterSnapshot: (@Sendable () throws -> Void)?
+        /// Called when half the model file is written.
+        public var duringWrite: (@Sendable () throws -> Void)?
+        /// Called after the file is complete, before the pointer switches.
+        public var beforeSwitch: (@Sendable () throws -> Void)?
+        public init(afterSnapshot: (@Sendable () throws -> Void)? = nil, duringWrite: (@Sendable () throws -> Void)? = nil,
+                    beforeSwitch: (@Sendable () throws -> Void)? = nil) {
+            self.afterSnapshot = afterSnapshot
+            self.duringWrite = duringWrite
+            self.beforeSwitch = beforeSwitch
+        }
+    }
+
+    public struct Options: Sendable {
+        /// Learn from imported scores (role `imported`) where no annotator or lead gave a value.
+        public var useImported = false
+        /// Below this many labeled items no model is fitted (cold start).
+        public var minimumLabels = 20
+        /// Fewest labels for one target (criterion) to be fitted.
+        public var minimumTargetLabels = 5
+        /// Ridge penalty (prior precision) on the standardized features.
+        public var lambda = 1.0
+        /// Posterior draws per direction set (the ensemble size).
+        public var samples = 12
+        /// Columns the hashed n-grams are folded into for learning.
+        public var foldedBuckets = 128
+        /// Model files kept on disk (the current one and the latest before it); older versions keep
+        /// their row and metrics.
+        public var keepFiles = 3
+        public var seed: UInt64 = 0
+        public var hooks = Hooks()
+        public init(useImported: Bool = false) { self.useImported = useImported }
+    }
+
+    /// Refits from the current labels and makes the new model current; nil when cold (too few labels or
+    /// no target with two distinct values). `matrix` is the caller's feature cache (a `Worker` keeps one
+    /// across refits); `lock`, when given, must still be held at the switch or the refit is abandoned.
+    @discardableResult
+    public static func refit(store: Store, rubric: Rubric, options: Options = Options(), matrix: FeatureMatrix? = nil,
+                             lock: WorkerLock? = nil) throws -> ModelVersion? {
+        let started = Date()
+        let matrix = matrix ?? FeatureMatrix(foldedBuckets: options.foldedBuckets)
+        let (labels, lastEventId, versionId) = try store.pool.read { db -> ([TargetLabel], Int64, Int64) in
+            let (labels, last) = try Targets.labels(db, rubric: rubric, useImported: options.useImported)
+            try matrix.update(db)
+            let next = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM model_version")) ?? 1
+            try options.hooks.afterSnapshot?()
+            return (labels, last, next)
+        }
+        guard let fitted = fit(labels: labels, rubric: rubric, matrix: matrix, options: options) else { return nil }
+        if let lock, try !lock.renew() { throw ModelError.lockLost }
+
+        let output = fitted.scorer.score(matrix: matrix, mean: fitted.mean, scale: fitted.scale)
+        let contents = ModelFile.Contents(
+            version: versionId, targets: fitted.scorer.fits.map(\.spec), ids: matrix.ids, uncertainty: output.uncertainty,
+            mean: output.mean, std: output.std)
+        let path = ModelFile.path(database: store.path, version: versionId)
+        try ModelFile.write(contents, to: path, midway: options.hooks.duringWrite)
+        try options.hooks.beforeSwitch?()
+
+        let seconds = Date().timeIntervalSince(started)
+        var metrics = fitted.metrics
+        metrics["items_scored"] = .number(matrix.count)
+        metrics["seconds"] = .number(Learner.round(seconds))
+        let metricsText = JSONValue.object(metrics).serialized()
+        let name = (path as NSString).lastPathComponent
+        let version: ModelVersion
+        do {
+            version = try store.pool.write { db in
+                if let lock, try !lock.isHeld(db) { throw ModelError.lockLost }
+                try db.execute(sql: """
+                    INSERT INTO model_version(id, created_at, rubric_hash, labels_used, last_label_event_id, items_scored, seconds, metrics, path)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [versionId, Timestamp.now(), rubric.contentHash, fitted.labelsUsed, lastEventId, matrix.count,
+                                     seconds, metricsText, name])
+                try db.execute(sql: """
+                    INSERT INTO current_model(id, model_version_id) VALUES (1, ?)
+                    ON CONFLICT(id) DO UPDATE SET model_version_id = excluded.model_version_id
+                    """, arguments: [versionId])
+                return try ModelVersion.current(db)!
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        try? cleanFiles(store: store, keep: options.keepFiles)
+        return version
+    }
+
+    struct Fitted {
+        var scorer: PoolScorer
+        var mean: [Float]
+        var scale: [Float]
+        var labelsUsed: Int
+        var metrics: JSONObject
+    }
+
+    /// The targets this rubric gives: the overall score, each scale (ridge) and each flag (logistic).
+    /// Choices are not modelled on their own (they count through the overall score when they have scores).
+    public static func targetSpecs(_ rubric: Rubric) -> [TargetSpec] {
+        var specs: [TargetSpec] = []
+        if rubric.criteria.contains(where: \.counts) { specs.append(TargetSpec(id: overallTarget, kind: .ridge, low: 0, high: 1)) }
+        for c in rubric.criteria {
+            switch c.kind {
+            case .scale:
+                let numbers = c.values.compactMap(\.numberValue)
+                if let lo = numbers.min(), let hi = numbers.max(), hi > lo { specs.append(TargetSpec(id: c.id, kind: .ridge, low: lo, high: hi)) }
+            case .flag: specs.append(TargetSpec(id: c.id, kind: .logistic, low: 0, high: 1))
+            case .choice: break
+            }
+        }
+        return specs
+    }
+
+    static func fit(labels: [TargetLabel], rubric: Rubric, matrix: FeatureMatrix, options: Options) -> Fitted? {
+        let targets = Targets.compute(labels: labels, rubric: rubric, useImported: options.useImported)
+        let labeled = targets.keys.filter { matrix.row[$0] != nil }.sorted()
+        guard labeled.count >= options.minimumLabels else { return nil }
+        let (mean, scale) = matrix.columnScaling()
+        let k = matrix.width
+        var rows = [Float](repeating: 0, count: labeled.count * k)
+        matrix.values.withUnsafeBufferPointer { v in
+            for (i, id) in labeled.enumerated() {
+                let base = matrix.row[id]! * k
+                for j in 0..<k { rows[i * k + j] = (v[base + j] - mean[j]) / scale[j] }
+            }
+        }
+        var learner = Learner(width: k, lambda: options.lambda, biasColumn: matrix.biasColumn, samples: options.samples, seed: options.seed)
+        var fits: [LinearFit] = []
+        var targetMetrics = JSONObject()
+        for spec in targetSpecs(rubric) {
+            var use: [Int] = []
+            var y: [Double] = []
+            for (i, id) in labeled.enumerated() {
+                let t = targets[id]!
+                let value: Double?
+                if spec.id == overallTarget {
+                    value = t.overall
+                } else {
+                    switch t.criteria[spec.id] {
+                    case .number(let n): value = n
+                    case .flag(let b): value = b ? 1 : 0
+                    default: value = nil
+                    }
+                }
+                if let value {
+                    use.append(i)
+                    y.append(value)
+                }
+            }
+            guard use.count >= options.minimumTargetLabels, Set(y).count >= 2 else {
+                targetMetrics[spec.id] = .object(JSONObject(["n": .number(use.count), "skipped": .string(use.count < options.minimumTargetLabels ? "too few labels" : "one value only")]))
+                continue
+            }
+            let fit = spec.kind == .ridge
+                ? learner.fitRidge(spec: spec, rows: rows, use: use, y: y)
+                : learner.fitLogistic(spec: spec, rows: rows, use: use, y: y)
+            if let fit {
+                fits.append(fit)
+                targetMetrics[spec.id] = .object(fit.metrics)
+            } else {
+                targetMetrics[spec.id] = .object(JSONObject(["n": .number(use.count), "skipped": .string("no fit")]))
+            }
+        }
+        guard !fits.isEmpty else { return nil }
+        var metrics = JSONObject()
+        metrics["labels_used"] = .number(labeled.count)
+        metrics["feature_version"] = .number(FeatureExtractor.version)
+        metrics["width"] = .number(k)
+        metrics["embedding_dimension"] = .number(matrix.embeddingDimension)
+        metrics["lambda"] = .number(options.lambda)
+        metrics["samples"] = .number(options.samples)
+        metrics["use_imported"] = .bool(options.useImported)
+        metrics["targets"] = .object(targetMetrics)
+        let scorer = PoolScorer(fits: fits, directionSets: learner.directionSets, samples: options.samples)
+        return Fitted(scorer: scorer, mean: mean, scale: scale, labelsUsed: labeled.count, metrics: metrics)
+    }
+
+    /// Removes model files no version points to (leftovers of refits that died) and the files of all but
+    /// the newest `keep` versions (their rows and metrics stay, with `path` NULL).
+    public static func cleanFiles(store: Store, keep: Int) throws {
+        let folderPath = (store.path as NSString).deletingLastPathComponent
+        let folder = folderPath.isEmpty ? "." : folderPath
+        let base = (store.path as NSString).lastPathComponent
+        let expired: [String] = try store.pool.write { db in
+            let old = try Row.fetchAll(db, sql: """
+                SELECT id, path FROM model_version WHERE path IS NOT NULL
+                  AND id NOT IN (SELECT id FROM model_version ORDER BY id DESC LIMIT ?)
+                  AND id NOT IN (SELECT model_version_id FROM current_model)
+                """, arguments: [max(keep, 1)])
+            for row in old { try db.execute(sql: "UPDATE model_version SET path = NULL WHERE id = ?", arguments: [row["id"] as Int64]) }
+            return old.map { $0["path"] as String }
+        }
+        let referenced = try store.pool.read { db in Set(try String.fetchAll(db, sql: "SELECT path FROM model_version WHERE path IS NOT NULL")) }
+        for name in expired { try? FileManager.default.removeItem(atPath: folder + "/" + name) }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+            guard name.hasPrefix(base + ".model-"), name.hasSuffix(".bin") || name.hasSuffix(".bin.tmp") else { continue }
+            if !referenced.contains(name) { try? FileManager.default.removeItem(atPath: folder + "/" + name) }
+        }
+    }
+
+    /// Labels (of the roles the model learns from) saved since `version` was fitted, and seconds since.
+    public static func newLabels(store: Store, since version: ModelVersion?, useImported: Bool) throws -> Int {
+        let roles = useImported ? "('annotator', 'gold', 'imported')" : "('annotator', 'gold')"
+        return try store.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM label_event WHERE id > ? AND role IN \(roles)",
+                             arguments: [version?.lastLabelEventId ?? 0]) ?? 0
+        }
+    }
+}
