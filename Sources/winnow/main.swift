@@ -8,7 +8,7 @@ struct Winnow: ParsableCommand {
         abstract: "Grade multimodal instruction data against a rubric, with a reward model in the loop.",
         version: WinnowCore.version,
         subcommands: [
-            LabelCommand.self, ImportCommand.self, StatusCommand.self, RubricCommand.self, LabelsCommand.self, ConfigCommand.self,
+            LabelCommand.self, ImportCommand.self, StatusCommand.self, RubricCommand.self, LabelsCommand.self, ConfigCommand.self, StatsCommand.self,
         ])
 }
 
