@@ -8,7 +8,14 @@ struct Winnow: ParsableCommand {
         abstract: "Grade multimodal instruction data against a rubric, with a reward model in the loop.",
         version: WinnowCore.version,
         subcommands: [
-            LabelCommand.self, ImportCommand.self, StatusCommand.self, RubricCommand.self, LabelsCommand.self, ConfigCommand.self, ExportCommand.self,
+            LabelCommand.self,
+            ImportCommand.self,
+            StatusCommand.self,
+            RubricCommand.self,
+            LabelsCommand.self,
+            StatsCommand.self,
+            ExportCommand.self,
+            ConfigCommand.self,
         ])
 }
 

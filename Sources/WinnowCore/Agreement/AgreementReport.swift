@@ -1,0 +1,198 @@
+import Foundation
+import GRDB
+
+/// One current label as the statistics see it: its values read through the rubric being reported on.
+public struct AgreementLabel: Sendable, Equatable {
+    public var item: String
+    public var annotator: String
+    public var role: LabelRole
+    /// RFC 3339 time of the label (for `--by week`).
+    public var at: String
+    public var values: [String: ScoreValue]
+
+    public init(item: String, annotator: String, role: LabelRole, at: String, values: [String: ScoreValue]) {
+        self.item = item
+        self.annotator = annotator
+        self.role = role
+        self.at = at
+        self.values = values
+    }
+}
+
+/// What `winnow stats` computes.
+public struct AgreementOptions: Sendable, Equatable {
+    /// Only this criterion; nil for every criterion of the rubric.
+    public var criterion: String?
+    public var seed: UInt64
+    public var resamples: Int
+    public var byAnnotator: Bool
+    public var byWeek: Bool
+
+    public init(
+        criterion: String? = nil, seed: UInt64 = 0, resamples: Int = Agreement.defaultResamples, byAnnotator: Bool = false,
+        byWeek: Bool = false
+    ) {
+        self.criterion = criterion
+        self.seed = seed
+        self.resamples = resamples
+        self.byAnnotator = byAnnotator
+        self.byWeek = byWeek
+    }
+}
+
+/// The main statistics of one criterion over the labels of one ISO week.
+public struct WeekAgreement: Sendable, Equatable {
+    /// `2026-W05`.
+    public var week: String
+    public var summary: AgreementSummary
+}
+
+/// One criterion's section of the report.
+public struct CriterionReport: Sendable, Equatable {
+    public var agreement: CriterionAgreement
+    /// With `byAnnotator`: every annotator, by name.
+    public var annotators: [AnnotatorAgreement]?
+    /// With `byWeek`: every week with a label, in order.
+    public var weeks: [WeekAgreement]?
+
+    public var json: JSONValue {
+        var object = agreement.json
+        if let annotators {
+            object.members.append(.init(key: "by_annotator", value: .object(JSONObject(annotators.map {
+                .init(key: $0.annotator, value: $0.json)
+            }))))
+        }
+        if let weeks {
+            object.members.append(.init(key: "by_week", value: .object(JSONObject(weeks.map {
+                .init(key: $0.week, value: $0.summary.json)
+            }))))
+        }
+        return .object(object)
+    }
+}
+
+/// `winnow stats`: agreement of the current `annotator` labels, per criterion of a rubric. Gold labels
+/// are compared against only with `byAnnotator`; imported scores are never raters.
+public struct AgreementReport: Sendable, Equatable {
+    public var rubric: Rubric
+    /// In rubric order.
+    public var criteria: [CriterionReport]
+
+    /// `{"criteria": {ID: {…}}}`.
+    public var json: JSONValue {
+        .object(JSONObject([
+            "criteria": .object(JSONObject(criteria.map { .init(key: $0.agreement.criterion, value: $0.json) })),
+        ]))
+    }
+
+    public static func make(labels: [AgreementLabel], rubric: Rubric, options: AgreementOptions = AgreementOptions()) -> AgreementReport {
+        let annotatorLabels = labels.filter { $0.role == .annotator }
+        let goldLabels = labels.filter { $0.role == .gold }
+        var reports: [CriterionReport] = []
+        for criterion in rubric.criteria where options.criterion == nil || options.criterion == criterion.id {
+            let scale = AgreementScale(criterion)
+            let table = ratingTable(annotatorLabels, criterion: criterion)
+            let agreement = Agreement.criterion(
+                criterion.id, table: table, scale: scale, resamples: options.resamples, seed: options.seed)
+            var report = CriterionReport(agreement: agreement)
+            if options.byAnnotator {
+                report.annotators = Agreement.annotators(table, gold: ratingTable(goldLabels, criterion: criterion), scale: scale)
+            }
+            if options.byWeek {
+                var byWeek: [String: [AgreementLabel]] = [:]
+                for label in annotatorLabels where label.values[criterion.id] != nil {
+                    byWeek[ISOWeek.name(ofTimestamp: label.at) ?? "unknown", default: []].append(label)
+                }
+                report.weeks = byWeek.keys.sorted().map { week in
+                    WeekAgreement(week: week, summary: Agreement.summary(ratingTable(byWeek[week]!, criterion: criterion), scale: scale))
+                }
+            }
+            reports.append(report)
+        }
+        return AgreementReport(rubric: rubric, criteria: reports)
+    }
+
+    /// The ratings of one criterion in `labels` (labels without a value for it are left out).
+    public static func ratingTable(_ labels: [AgreementLabel], criterion: Criterion) -> RatingTable {
+        var ratings: [Rating] = []
+        for label in labels {
+            if let value = label.values[criterion.id], let position = criterion.position(of: value) {
+                ratings.append(Rating(item: label.item, rater: label.annotator, category: position))
+            }
+        }
+        return RatingTable(categoryCount: criterion.values.count, ratings: ratings)
+    }
+
+    /// The current labels of role `annotator` and `gold`, read through `rubric` (whatever rubric each was
+    /// given under: a value the rubric does not have is left out), in item order.
+    public static func labels(in store: Store, rubric: Rubric) throws -> [AgreementLabel] {
+        try store.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT i.key AS item_key, c.annotator, c.role, c.at, c.scores FROM current_label c
+                JOIN item i ON i.id = c.item_id
+                WHERE c.role IN ('annotator', 'gold')
+                ORDER BY c.item_id, c.role, c.annotator
+                """).map { row in
+                AgreementLabel(
+                    item: row["item_key"], annotator: row["annotator"], role: LabelRole(rawValue: row["role"]) ?? .annotator,
+                    at: row["at"], values: LabelLog.values(fromScores: row["scores"], rubric: rubric))
+            }
+        }
+    }
+
+    /// The rubric of the most recently written current `annotator` label, from the `rubric` table; nil
+    /// when there is no such label.
+    public static func latestRubric(in store: Store) throws -> Rubric? {
+        let normalized = try store.pool.read { db in
+            try String.fetchOne(db, sql: """
+                SELECT r.normalized FROM current_label c JOIN rubric r ON r.hash = c.rubric_hash
+                WHERE c.role = 'annotator' ORDER BY c.id DESC LIMIT 1
+                """)
+        }
+        return try normalized.map { try Rubric(normalizedJSON: $0) }
+    }
+}
+
+/// ISO 8601 week names (`2026-W05`): weeks start on Monday; week 1 is the one with the year's first
+/// Thursday, so a week's year can differ from its days' calendar year near New Year.
+public enum ISOWeek {
+    /// The ISO week of an RFC 3339 time, taken in UTC; nil if the text is not such a time.
+    public static func name(ofTimestamp text: String) -> String? {
+        guard let date = Timestamp.parse(text) else { return nil }
+        return name(ofDay: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+
+    /// The ISO week of a day counted from 1970-01-01 (a Thursday).
+    public static func name(ofDay day: Int) -> String {
+        let weekday = ((day + 3) % 7 + 7) % 7 + 1  // Monday 1 … Sunday 7
+        let thursday = day - weekday + 4
+        let (year, _, _) = civil(fromDay: thursday)
+        let week = (thursday - dayNumber(year: year, month: 1, day: 1)) / 7 + 1
+        let yearText = String(year)
+        return yearText + "-W" + (week < 10 ? "0" : "") + String(week)
+    }
+
+    /// (year, month, day) of a day counted from 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm).
+    static func civil(fromDay day: Int) -> (Int, Int, Int) {
+        let z = day + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    /// Days from 1970-01-01 to a date (the inverse of `civil`).
+    static func dayNumber(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+}

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import WinnowCore
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Show inter-annotator agreement per criterion (percent agreement, Fleiss' kappa, Gwet's AC1, Krippendorff's alpha, Cohen's kappa per pair).",
+        discussion: """
+            Uses the current labels of role annotator (gold labels only with --by annotator; imported scores never). \
+            Without --rubric, the rubric of the most recent annotator label is read from the database. \
+            Bootstrap intervals: 1,000 resamples of the items, seeded by --seed. Undefined statistics are null (n/a).
+            """)
+
+    enum Breakdown: String, ExpressibleByArgument, CaseIterable {
+        case annotator, week
+    }
+
+    @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Print {\"criteria\": {ID: {…}}} as JSON.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Only this criterion.", valueName: "id"))
+    var criterion: String?
+
+    @Option(help: ArgumentHelp("Seed of the bootstrap resamples.", valueName: "n"))
+    var seed: UInt64 = 0
+
+    @Option(help: ArgumentHelp("The rubric to report on (default: the rubric of the most recent label).", valueName: "rubric.yaml"))
+    var rubric: String?
+
+    @Option(help: ArgumentHelp("Also break down by annotator (vs the others and vs gold) or by ISO week (drift); repeatable.", valueName: "annotator|week"))
+    var by: [Breakdown] = []
+
+    func run() throws {
+        let database = try store.open()
+        let rubric: Rubric
+        if let path = self.rubric {
+            rubric = try Rubric.load(path: path)
+        } else if let latest = try AgreementReport.latestRubric(in: database) {
+            rubric = latest
+        } else {
+            throw ValidationError("no annotator labels in \(store.path) to take the rubric from; give --rubric")
+        }
+        if let criterion, rubric.criterion(criterion) == nil {
+            throw ValidationError("no criterion '\(criterion)' in rubric \(rubric.name) (\(rubric.criteria.map(\.id).joined(separator: ", ")))")
+        }
+        let labels = try AgreementReport.labels(in: database, rubric: rubric)
+        let report = AgreementReport.make(
+            labels: labels, rubric: rubric,
+            options: AgreementOptions(criterion: criterion, seed: seed, byAnnotator: by.contains(.annotator), byWeek: by.contains(.week)))
+        if json {
+            Output.json(report.json)
+        } else {
+            print(StatsText.render(report, seed: seed))
+        }
+    }
+}
+
+/// The text form of `winnow stats`: a table with one row per criterion, then the pairs and breakdowns.
+enum StatsText {
+    static func render(_ report: AgreementReport, seed: UInt64) -> String {
+        var out = "rubric \(report.rubric.name) \(report.rubric.version) · annotator labels · 95% bootstrap intervals (1000 resamples, seed \(seed))\n\n"
+        var rows = [["criterion", "level", "items", "pairable", "agree", "fleiss κ", "AC1", "AC1 95% CI",
+                     "α nominal", "α ordinal", "α interval", "α 95% CI"]]
+        for c in report.criteria {
+            let a = c.agreement, s = a.summary
+            let levels = Set(s.alpha.map(\.level))
+            let alpha = { (level: MeasurementLevel) in levels.contains(level) ? number(s.alpha(level)) : "" }
+            rows.append([
+                a.criterion, a.scale.level.rawValue, String(s.items), String(s.pairableItems), number(s.percentAgreement),
+                number(s.fleissKappa), number(s.gwetAC1), interval(a.ac1Interval),
+                alpha(.nominal), alpha(.ordinal), alpha(.interval),
+                "\(a.scale.declaredAlphaLevel.rawValue) \(interval(a.alphaInterval))",
+            ])
+        }
+        out += table(rows, rightAligned: 2...10)
+        out += "\nn/a: undefined for the data (no item rated twice, or no variation to agree on)"
+
+        for c in report.criteria {
+            let a = c.agreement
+            out += "\n\n\(a.criterion): Cohen's kappa per annotator pair (items both rated ≥ 2)"
+            if a.pairs.isEmpty {
+                out += "\n  no pair of annotators shares two items"
+            } else {
+                var pairRows = [["a", "b", "n", "κ"] + (a.scale.hasWeightedKappa ? ["κ linear", "κ quadratic"] : [])]
+                for p in a.pairs {
+                    pairRows.append([p.a, p.b, String(p.n), number(p.cohenKappa)]
+                        + (p.weighted ? [number(p.cohenKappaLinear), number(p.cohenKappaQuadratic)] : []))
+                }
+                out += "\n" + indent(table(pairRows, rightAligned: 2...5))
+            }
+            if let annotators = c.annotators {
+                out += "\n\n\(a.criterion): each annotator against the others and against gold"
+                let bias = a.scale.numbers != nil
+                var rows = [["annotator", "items", "pairable", "with majority", "κ vs others"] + (bias ? ["bias"] : [])
+                            + ["gold n", "gold agree", "κ vs gold"]]
+                for x in annotators {
+                    rows.append([
+                        x.annotator, String(x.items), String(x.pairableItems),
+                        x.majorityAgreement.map { "\(number($0)) of \(x.majorityItems)" } ?? "n/a",
+                        number(x.kappa.cohenKappa),
+                    ] + (bias ? [number(x.bias)] : []) + [String(x.gold.n), number(x.gold.agreement), number(x.gold.kappa.cohenKappa)])
+                }
+                out += "\n" + indent(table(rows, rightAligned: 1...8))
+            }
+            if let weeks = c.weeks {
+                out += "\n\n\(a.criterion): by ISO week of the label"
+                var rows = [["week", "items", "pairable", "agree", "fleiss κ", "AC1", "α \(a.scale.declaredAlphaLevel.rawValue)"]]
+                for w in weeks {
+                    rows.append([
+                        w.week, String(w.summary.items), String(w.summary.pairableItems), number(w.summary.percentAgreement),
+                        number(w.summary.fleissKappa), number(w.summary.gwetAC1), number(w.summary.alpha(a.scale.declaredAlphaLevel)),
+                    ])
+                }
+                out += "\n" + (weeks.isEmpty ? "  no labels" : indent(table(rows, rightAligned: 1...6)))
+            }
+        }
+        return out
+    }
+
+    static func number(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "n/a" }
+        return String(format: "%.3f", value)
+    }
+
+    static func interval(_ ci: BootstrapInterval) -> String {
+        guard let low = ci.low, let high = ci.high else { return "n/a" }
+        let undefined = ci.undefined > 0 ? " (\(ci.undefined) undefined)" : ""
+        return "[\(number(low)), \(number(high))]\(undefined)"
+    }
+
+    /// Columns padded to their widest cell (counted in characters), separated by two spaces.
+    static func table(_ rows: [[String]], rightAligned: ClosedRange<Int>) -> String {
+        let columns = rows.map(\.count).max() ?? 0
+        var widths = [Int](repeating: 0, count: columns)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        return rows.map { row in
+            row.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                return rightAligned.contains(i) ? pad + cell : cell + pad
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }.joined(separator: "\n")
+    }
+
+    static func indent(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+    }
+}
