@@ -9,6 +9,7 @@ struct Winnow: ParsableCommand {
         version: WinnowCore.version,
         subcommands: [
             LabelCommand.self, ImportCommand.self, StatusCommand.self, RubricCommand.self, LabelsCommand.self, ConfigCommand.self,
+            WorkerCommand.self, EmbeddingsCommand.self,
         ])
 }
 
