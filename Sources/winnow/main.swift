@@ -13,6 +13,8 @@ struct Winnow: ParsableCommand {
             StatusCommand.self,
             RubricCommand.self,
             LabelsCommand.self,
+            WorkerCommand.self,
+            EmbeddingsCommand.self,
             StatsCommand.self,
             ExportCommand.self,
             ConfigCommand.self,

@@ -4,7 +4,10 @@ import XCTest
 @testable import WinnowCore
 
 final class StoreTests: CoreTestCase {
-    static let tables = ["config", "item", "label_event", "lease", "rubric", "source_file"]
+    static let tables = [
+        "config", "current_model", "item", "item_embedding", "item_features", "label_event", "lease", "model_version", "rubric",
+        "source_file", "worker_lock",
+    ]
     static let views = ["current_label"]
     static let triggers = ["label_event_no_delete", "label_event_no_update"]
 

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import WinnowCore
+
+/// `winnow worker [--db DB] --rubric R [--once] [--force] [--use-imported]`: the reward model's background
+/// worker. Computes missing item features, then refits the model when enough new labels have arrived.
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Refit the reward model in the background as labels arrive.",
+        discussion: """
+            Computes the features of items that have none (once per item), then refits the reward model
+            after refit_every_labels new labels, or after refit_every_seconds when some labels are new.
+            Only one worker per database refits at a time; a second one waits for the lock. Prints one
+            line per refit: the model version, the labels it used, the items it scored and the seconds it took.
+            Below 20 labeled items no model is fitted and the queue keeps its spread order.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("The rubric whose criteria the model learns.", valueName: "rubric.yaml"))
+    var rubric: String
+
+    @Flag(help: "Do one step (features, then a refit if due) and exit.")
+    var once = false
+
+    @Flag(help: "With --once: refit even if no new labels arrived.")
+    var force = false
+
+    @Flag(help: "Also learn from imported scores (role imported) where nobody gave a label.")
+    var useImported = false
+
+    @Flag(help: "Print each refit as one JSON object.")
+    var json = false
+
+    func run() throws {
+        let rubric = try Rubric.load(path: rubric)
+        let store = try store.open()
+        let worker = Worker(store: store, rubric: rubric, options: RewardModel.Options(useImported: useImported))
+        let json = self.json
+        worker.log = { line in
+            print(line)
+            fflush(nil)
+        }
+        if once {
+            let started = Date()
+            switch try worker.runOnce(force: force) {
+            case .refitted(let v): report(v, seconds: Date().timeIntervalSince(started), json: json)
+            case .cold:
+                print(json ? #"{"model":null,"reason":"cold start"}"# : "cold start: too few labels for a model (20 labeled items and two distinct values needed); nothing fitted")
+            case .notDue:
+                print(json ? #"{"model":null,"reason":"no new labels"}"# : "no new labels since the current model; nothing to do (--force refits anyway)")
+            case .locked(let holder):
+                print(json ? #"{"model":null,"reason":"locked"}"# : "another worker is refitting (\(holder)); nothing done")
+            }
+            return
+        }
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let sources = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { worker.stop() }
+            source.resume()
+            return source
+        }
+        print("worker: \(store.path), rubric \(rubric.name) v\(rubric.version); Ctrl-C stops")
+        fflush(nil)
+        worker.run()
+        _ = sources
+    }
+
+    private func report(_ v: ModelVersion, seconds: Double, json: Bool) {
+        if json {
+            Output.json(.object(JSONObject([
+                "model": .number(Int(v.id)), "labels_used": .number(v.labelsUsed), "items_scored": .number(v.itemsScored),
+                "seconds": .number(seconds), "metrics": v.metrics,
+            ])))
+        } else {
+            print("model \(v.id): \(v.labelsUsed) labels used, \(v.itemsScored) items scored, " + String(format: "%.2f s", seconds))
+        }
+    }
+}
