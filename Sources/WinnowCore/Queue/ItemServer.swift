@@ -3,8 +3,11 @@ import GRDB
 
 /// Why an item is on screen; the labeling header shows it.
 public enum ServeReason: Sendable, Equatable {
-    /// Cold start: the seeded spread order (no reward model yet).
-    case coldStart(position: Int, of: Int)
+    /// The queue's order: the spread order at cold start, else the reward model's (uncertainty first,
+    /// with exploration), with the model version.
+    case queue(QueueEntry)
+    /// An overlap item someone else has graded: served early so agreement can be measured.
+    case overlap
     /// The annotator's own lease from an earlier run: the item they were on.
     case resumed
     /// Skipped earlier in this session and served again.
@@ -18,7 +21,8 @@ public enum ServeReason: Sendable, Equatable {
 
     public var text: String {
         switch self {
-        case .coldStart(let position, let total): return "cold start: spread order (\(position) of \(total))"
+        case .queue(let entry): return entry.text
+        case .overlap: return "overlap: graded by another annotator too"
         case .resumed: return "resumed: where you left off"
         case .skippedEarlier: return "skipped earlier"
         case .jumped: return "jumped to by key"
@@ -44,7 +48,10 @@ public enum ServeReason: Sendable, Equatable {
 public final class ItemServer {
     public let store: Store
     public let annotator: String
-    public private(set) var order: [Int64]
+    /// The queue this server walks: every unlabeled item once, in the current model's order.
+    public private(set) var entries: [QueueEntry] = []
+    /// The model version `entries` came from; nil at cold start.
+    public private(set) var modelVersion: Int64?
     private var cursor = 0
     private var skipped: [Int64] = []
     private var skippedSet: Set<Int64> = []
@@ -63,8 +70,7 @@ public final class ItemServer {
         let seed = UInt64(try config.integer(.seed))
         let overlap = try config.double(.overlap)
         minAnnotators = try config.integer(.minAnnotators)
-        (order, overlapItems, taken) = try store.pool.read { [annotator, minAnnotators] db in
-            let order = try SpreadOrder.order(db, seed: seed)
+        (overlapItems, taken) = try store.pool.read { [annotator, minAnnotators] db in
             var overlapItems: Set<Int64> = []
             if overlap > 0 {
                 for row in try Row.fetchAll(db, sql: "SELECT id, key FROM item") {
@@ -82,8 +88,39 @@ public final class ItemServer {
                 let mine: Bool = row["mine"]
                 if mine || !overlapItems.contains(id) || people >= minAnnotators { taken.insert(id) }
             }
-            return (order, overlapItems, taken)
+            return (overlapItems, taken)
         }
+        try rebuildQueue()
+    }
+
+    /// Items of all items; the header's total.
+    public var total: Int { entries.count }
+
+    /// Orders the queue anew from the current model (or the spread order without one): items this
+    /// annotator may still grade. Overlap items someone else has graded come first, so agreement data
+    /// arrives early.
+    private func rebuildQueue() throws {
+        let scores = try ModelScores.current(store: store)
+        let queue = try QueuePolicy.order(store: store, scores: scores)
+        modelVersion = scores?.version.id
+        let queued = Set(queue.map(\.itemId))
+        let open = overlapItems.subtracting(taken).subtracting(queued).sorted()
+        entries = open.enumerated().map { QueueEntry(itemId: $0.element, reason: .coldStart, modelVersion: nil, uncertainty: nil, rank: $0.offset + 1) }
+            + queue
+        overlapOpen = Set(open)
+        cursor = 0
+    }
+
+    private var overlapOpen: Set<Int64> = []
+
+    /// Re-ranks the queue when a newer model version has become current (the worker refits in the
+    /// background); returns true when it did.
+    @discardableResult
+    public func refreshIfModelChanged() throws -> Bool {
+        let current = try ModelVersion.current(store: store)?.id
+        guard current != modelVersion else { return false }
+        try rebuildQueue()
+        return true
     }
 
     /// Whether an item belongs to the overlap sample: a seeded hash of its key, so the sample is random,
@@ -91,8 +128,6 @@ public final class ItemServer {
     public static func isInOverlapSample(key: String, overlap: Double, seed: UInt64) -> Bool {
         overlap > 0 && StableHash.unitInterval(key, seed: seed) < overlap
     }
-
-    public var total: Int { order.count }
 
     /// The item this annotator still holds a lease on (from a run that ended), if it is still unlabeled.
     public func resumable() throws -> Int64? {
@@ -108,11 +143,13 @@ public final class ItemServer {
 
     /// Leases and returns the next item to grade, or nil when none is left for this annotator.
     public func next() throws -> (id: Int64, reason: ServeReason)? {
-        while cursor < order.count {
-            let id = order[cursor]
+        try refreshIfModelChanged()
+        while cursor < entries.count {
+            let entry = entries[cursor]
             cursor += 1
+            let id = entry.itemId
             if taken.contains(id) || skippedSet.contains(id) { continue }
-            if try lease(id) { return (id, .coldStart(position: cursor, of: order.count)) }
+            if try lease(id) { return (id, overlapOpen.contains(id) ? .overlap : .queue(entry)) }
             taken.insert(id)
         }
         // Then the skipped ones, oldest first.

@@ -26,6 +26,12 @@ struct LabelCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Folder that image paths in the data are relative to (default: the current folder).", valueName: "dir"))
     var images: String?
 
+    @Flag(help: "Show the reward model's predictions (for leads; annotators should not see them).")
+    var showModel = false
+
+    @Flag(help: "Do not refit the reward model in the background (e.g. when `winnow worker` runs elsewhere).")
+    var noWorker = false
+
     func run() throws {
         let rubric = try Rubric.load(path: rubric)
         let name = annotator ?? LoginName.current()
@@ -33,7 +39,18 @@ struct LabelCommand: ParsableCommand {
         let store = try store.open()
         let logger = FileLog.logger(besideDatabase: store.path)
         let controller = try LabelController(store: store, rubric: rubric, annotator: name, imagesDirectory: images, colorMode: .palette256)
+        controller.showModel = showModel
         logger.info("label session started", metadata: ["annotator": "\(name)", "rubric": "\(rubric.name) v\(rubric.version)"])
+        // The reward model refits on a background thread with its own connections; a save never waits
+        // for it, and the queue picks up each new model version when it asks for the next item.
+        var worker: Worker?
+        if !noWorker {
+            let background = Worker(store: store, rubric: rubric)
+            background.log = { line in logger.info("\(line)") }
+            _ = background.start()
+            worker = background
+        }
+        defer { worker?.stop() }
         try MainActor.assumeIsolated {
             let terminal = Terminal()
             do {

@@ -14,6 +14,9 @@ public final class LabelController {
     public let annotator: String
     public let imagesDirectory: String?
     public var colorMode: ColorMode
+    /// Show the reward model's predictions (`--show-model`, for leads; hidden from annotators otherwise).
+    public var showModel = false
+    private var modelScores: ModelScores?
     private let storedRubric: StoredRubric
     private let server: ItemServer
     private let log: LabelLog
@@ -151,7 +154,7 @@ public final class LabelController {
         try log.undo(event)
         server.markUnlabeled(last.item)
         if let id = currentItem, id != last.item, pending == nil, historyPosition == nil, !state.editing {
-            pending = (id, state.reasonValue ?? .coldStart(position: 0, of: server.total))
+            pending = (id, state.reasonValue ?? .resumed)
         }
         historyPosition = nil
         _ = try server.lease(last.item, ignoreLabels: true)
@@ -181,7 +184,7 @@ public final class LabelController {
             return
         }
         if historyPosition == nil, let id = currentItem, !state.editing, pending == nil {
-            pending = (id, state.reasonValue ?? .coldStart(position: 0, of: server.total))
+            pending = (id, state.reasonValue ?? .resumed)
         }
         historyPosition = position
         try showSaved(history[position].item)
@@ -197,7 +200,7 @@ public final class LabelController {
             return
         }
         if historyPosition == nil, let current = currentItem, current != id, !state.editing, pending == nil {
-            pending = (current, state.reasonValue ?? .coldStart(position: 0, of: server.total))
+            pending = (current, state.reasonValue ?? .resumed)
         }
         historyPosition = nil
         if try log.current(itemId: id, annotator: annotator) != nil {
@@ -285,8 +288,25 @@ public final class LabelController {
         state.scroll = 0
         state.missing = []
         state.editing = false
+        state.modelHints = showModel ? modelHints(for: id) : [:]
         previewKey = nil
         renderPreview()
+    }
+
+    /// The current model's predictions for an item, as short texts ("3.4 ±0.5", "p=0.82").
+    private func modelHints(for id: Int64) -> [String: String] {
+        if let current = try? ModelVersion.current(store: store), modelScores?.version.id != current.id {
+            modelScores = try? ModelScores.load(version: current, databasePath: store.path)
+        }
+        guard let prediction = modelScores?.prediction(for: id) else { return [:] }
+        var hints: [String: String] = [:]
+        for criterion in rubric.criteria {
+            guard let e = prediction.criteria[criterion.id] else { continue }
+            hints[criterion.id] = criterion.kind == .flag
+                ? String(format: "p=%.2f", e.mean) : String(format: "%.1f ±%.1f", e.mean, e.std)
+        }
+        if let overall = prediction.overall { hints["overall"] = String(format: "%.2f ±%.2f", overall.mean, overall.std) }
+        return hints
     }
 
     private func resolve(_ image: String) -> String {

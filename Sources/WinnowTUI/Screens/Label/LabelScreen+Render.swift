@@ -60,6 +60,7 @@ extension LabelScreen {
         parts.append(state.annotator)
         let left = " winnow │ " + parts.joined(separator: " │ ")
         let used = grid.put(left, x: 0, y: 0, style: Theme.headerBar)
+        if let overall = state.modelHints["overall"] { parts.append("model overall " + overall) }
         if !state.reason.isEmpty {
             let reason = state.reason + " "
             let w = TextWidth.width(of: reason)
@@ -289,6 +290,7 @@ extension LabelScreen {
             head.append(Span(text: criterion.title, style: focused ? Theme.focus : Theme.title))
             if criterion.required { head.append(Span(text: state.values[criterion.id] == nil ? " *" : "", style: missing ? Theme.warning : Theme.dim)) }
             if missing { head.append(Span(text: " required", style: Theme.warning)) }
+            if let hint = state.modelHints[criterion.id] { head.append(Span(text: "  model " + hint, style: Theme.dim)) }
             lines.append(head)
             var valuesLine: [Span] = [Span(text: "    ", style: .plain)]
             for value in criterion.values {

@@ -74,6 +74,9 @@ public struct LabelScreenState: Sendable {
     public var mode: Mode = .normal
     /// A one-line message (what just happened, or why a key did nothing).
     public var message: String?
+    /// The reward model's predictions per criterion id (and "overall"), shown only with `--show-model`
+    /// so they cannot bias annotators otherwise.
+    public var modelHints: [String: String] = [:]
     /// True when the item shows a saved label (history, undo, jump): Enter saves an edit.
     public var editing = false
 
