@@ -76,11 +76,11 @@ enum StatsText {
             ])
         }
         out += table(rows, rightAligned: 2...10)
-        out += "\nn/a: undefined for the data (no item rated twice, or no variation to agree on)"
+        out += "\n\nn/a: undefined for the data (no item rated twice, or no variation to agree on)"
 
         for c in report.criteria {
             let a = c.agreement
-            out += "\n\n\(a.criterion): Cohen's kappa per annotator pair (items both rated ≥ 2)"
+            out += "\n\n\(a.criterion): Cohen's kappa per annotator pair sharing at least two items"
             if a.pairs.isEmpty {
                 out += "\n  no pair of annotators shares two items"
             } else {
