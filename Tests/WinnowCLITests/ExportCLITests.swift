@@ -178,6 +178,11 @@ final class ExportCLITests: XCTestCase {
         XCTAssertEqual(manifest["inputs"]?.arrayValue?.first?.objectValue?["sha256"]?.stringValue?.count, 64)
         XCTAssertEqual(manifest["counts"]?.objectValue?["before"]?.objectValue?["total"], .number("5"))
         XCTAssertEqual(manifest["annotators"]?.objectValue?["ana (annotator)"], .number("5"))
+        // One annotator: agreement is undefined, and says so with nulls.
+        let agreement = try XCTUnwrap(manifest["agreement"]?.objectValue?["answer_correctness"]?.objectValue)
+        XCTAssertEqual(agreement["items"], .number("5"))
+        XCTAssertEqual(agreement["pairable_items"], .number("0"))
+        XCTAssertEqual(agreement["percent_agreement"], .null)
     }
 
     func testEveryFormatLoadsWithHuggingFaceDatasets() throws {

@@ -88,6 +88,7 @@ struct ExportCommand: ParsableCommand {
         options.strataField = per.first ?? "type"
         options.commandLine = CommandLine.arguments
         let store = try store.open()
+        if !dryRun { options.manifestExtras.append(try Exporter.agreementSection(store: store, rubric: rubric)) }
         let summary = try Exporter(store: store).run(options)
         if dryRun {
             print("source: \(options.source.rawValue); stages: \(options.stages.isEmpty ? "none (every item)" : options.stages.map(\.description).joined(separator: " → "))")
