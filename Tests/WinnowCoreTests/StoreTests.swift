@@ -5,7 +5,7 @@ import XCTest
 
 final class StoreTests: CoreTestCase {
     static let tables = [
-        "config", "current_model", "item", "item_embedding", "item_features", "label_event", "lease", "model_version", "rubric",
+        "config", "current_model", "item", "item_embedding", "item_features", "label_event", "lease", "model_version", "rubric", "serve_log",
         "source_file", "worker_lock",
     ]
     static let views = ["current_label"]

@@ -19,6 +19,19 @@ public enum ServeReason: Sendable, Equatable {
     /// Brought back by an undo.
     case undone
 
+    /// The reason as `serve_log` records it.
+    public var logName: String {
+        switch self {
+        case .queue(let entry): return entry.reason.rawValue
+        case .overlap: return "overlap"
+        case .resumed: return "resumed"
+        case .skippedEarlier: return "skipped earlier"
+        case .jumped: return "jumped"
+        case .history: return "history"
+        case .undone: return "undone"
+        }
+    }
+
     public var text: String {
         switch self {
         case .queue(let entry): return entry.text
@@ -149,7 +162,8 @@ public final class ItemServer {
             cursor += 1
             let id = entry.itemId
             if taken.contains(id) || skippedSet.contains(id) { continue }
-            if try lease(id) { return (id, overlapOpen.contains(id) ? .overlap : .queue(entry)) }
+            let reason: ServeReason = overlapOpen.contains(id) ? .overlap : .queue(entry)
+            if try lease(id, served: reason) { return (id, reason) }
             taken.insert(id)
         }
         // Then the skipped ones, oldest first.
@@ -157,7 +171,7 @@ public final class ItemServer {
             skipped.removeFirst()
             skippedSet.remove(id)
             if taken.contains(id) { continue }
-            if try lease(id) { return (id, .skippedEarlier) }
+            if try lease(id, served: .skippedEarlier) { return (id, .skippedEarlier) }
             taken.insert(id)
         }
         return nil
@@ -167,7 +181,7 @@ public final class ItemServer {
     /// so two annotators asking at once cannot both get an item meant for one. `ignoreLabels` leases an
     /// item the annotator asked for by key or returns to, when only another's live lease stops it.
     @discardableResult
-    public func lease(_ id: Int64, ignoreLabels: Bool = false) throws -> Bool {
+    public func lease(_ id: Int64, ignoreLabels: Bool = false, served reason: ServeReason? = nil) throws -> Bool {
         let now = Date().timeIntervalSince1970
         let allowed = overlapItems.contains(id) ? minAnnotators : 1
         return try store.pool.write { db in
@@ -187,6 +201,17 @@ public final class ItemServer {
                 INSERT INTO lease(item_id, annotator, expires_at) VALUES (?, ?, ?)
                 ON CONFLICT(item_id, annotator) DO UPDATE SET expires_at = excluded.expires_at
                 """).execute(arguments: [id, annotator, now + leaseSeconds])
+            if let reason {
+                var model: Int64?
+                var uncertainty: Double?
+                if case .queue(let entry) = reason {
+                    model = entry.modelVersion
+                    uncertainty = entry.uncertainty
+                }
+                try db.cachedStatement(sql: """
+                    INSERT INTO serve_log(item_id, annotator, reason, model_version, uncertainty, at) VALUES (?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [id, annotator, reason.logName, model, uncertainty, Timestamp.now()])
+            }
             return true
         }
     }

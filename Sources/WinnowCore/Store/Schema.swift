@@ -11,6 +11,7 @@ public enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-core", migrate: createCore)
         migrator.registerMigration("v2-model", migrate: createModel)
+        migrator.registerMigration("v3-serve-log", migrate: createServeLog)
         return migrator
     }()
 
@@ -154,6 +155,23 @@ public enum Schema {
                 id INTEGER PRIMARY KEY CHECK (id = 1),
                 model_version_id INTEGER NOT NULL REFERENCES model_version(id)
             );
+            """)
+    }
+
+    /// Every item served to an annotator, with why and under which model version: the labeling header
+    /// shows it, and `model report` measures the model on the randomly explored items alone.
+    private static func createServeLog(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE serve_log (
+                id INTEGER PRIMARY KEY,
+                item_id INTEGER NOT NULL REFERENCES item(id),
+                annotator TEXT NOT NULL,
+                reason TEXT NOT NULL,          -- 'cold start', 'uncertainty', 'explore', 'overlap', 'skipped earlier'
+                model_version INTEGER,         -- the model the order came from; NULL at cold start
+                uncertainty REAL,
+                at TEXT NOT NULL
+            );
+            CREATE INDEX serve_log_item ON serve_log(item_id, id);
             """)
     }
 }

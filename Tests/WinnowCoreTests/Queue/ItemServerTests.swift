@@ -1,3 +1,4 @@
+import GRDB
 import XCTest
 @testable import WinnowCore
 
@@ -88,5 +89,23 @@ final class ItemServerTests: CoreTestCase {
         let other = keys.filter { ItemServer.isInOverlapSample(key: $0, overlap: 0.1, seed: 1) }
         XCTAssertNotEqual(sample, other)
         XCTAssertTrue(keys.allSatisfy { !ItemServer.isInOverlapSample(key: $0, overlap: 0, seed: 0) })
+    }
+
+    func testEveryServedItemRecordsWhyAndUnderWhichModel() throws {
+        try importItems(3)
+        let server = try ItemServer(store: store, annotator: "ana")
+        let first = try XCTUnwrap(server.next())
+        try server.skip(first.id)
+        _ = try server.next()
+        _ = try server.next()
+        let again = try XCTUnwrap(server.next())
+        XCTAssertEqual(again.id, first.id)
+        let rows = try store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT item_id, annotator, reason, model_version FROM serve_log ORDER BY id")
+        }
+        XCTAssertEqual(rows.map { $0["reason"] as String }, ["cold start", "cold start", "cold start", "skipped earlier"])
+        XCTAssertEqual(rows.map { $0["annotator"] as String }, ["ana", "ana", "ana", "ana"])
+        XCTAssertTrue(rows.allSatisfy { ($0["model_version"] as Int64?) == nil }, "no model at cold start")
+        XCTAssertEqual(rows.first?["item_id"] as Int64?, first.id)
     }
 }

@@ -60,7 +60,7 @@ public final class LabelController {
 
     /// Serves the first item: the one this annotator was on when they left, else the queue's next.
     public func start() throws {
-        if let id = try server.resumable(), try server.lease(id) {
+        if let id = try server.resumable(), try server.lease(id, served: .resumed) {
             try show(id, reason: .resumed)
         } else {
             try showNext()
@@ -206,7 +206,7 @@ public final class LabelController {
         if try log.current(itemId: id, annotator: annotator) != nil {
             try showSaved(id)
         } else {
-            _ = try server.lease(id, ignoreLabels: true)
+            _ = try server.lease(id, ignoreLabels: true, served: .jumped)
             try show(id, reason: .jumped)
         }
     }
