@@ -73,8 +73,7 @@ struct WorkerCommand: ParsableCommand {
         }
         print("worker: \(store.path), rubric \(rubric.name) v\(rubric.version); Ctrl-C stops")
         fflush(nil)
-        worker.run()
-        _ = sources
+        withExtendedLifetime(sources) { worker.run() }
     }
 
     private func report(_ v: ModelVersion, seconds: Double, json: Bool) {
