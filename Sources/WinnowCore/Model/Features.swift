@@ -111,7 +111,8 @@ public enum FNV1a {
 ///   caption grounding (the share of the response's content words a caption supports, and counts of
 ///   content words, numbers and object nouns the response states that no caption mentions).
 public enum FeatureExtractor {
-    public static let version = 1
+    /// 2: compact 16-bit blob, character 3-grams of non-ASCII words only (1 was an early, larger layout).
+    public static let version = 2
     public static let hashBits = 14
     public static let hashBuckets = 1 << hashBits
 
