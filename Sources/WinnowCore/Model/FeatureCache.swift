@@ -9,10 +9,11 @@ public enum FeatureCache {
     /// Items still missing current features.
     public static func missing(store: Store) throws -> Int {
         try store.pool.read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM item i LEFT JOIN item_features f ON f.item_id = i.id
-                WHERE f.item_id IS NULL OR f.version <> ?
-                """, arguments: [FeatureExtractor.version]) ?? 0
+            // Two counts, not a join: the worker asks every poll.
+            let items = try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0
+            let current = try Int.fetchOne(db, sql: "SELECT count(*) FROM item_features WHERE version = ?",
+                                           arguments: [FeatureExtractor.version]) ?? 0
+            return items - current
         }
     }
 

@@ -18,33 +18,54 @@ public struct FeatureVector: Sendable, Equatable {
         return values[position]
     }
 
-    /// The stored form: UInt32 count, then (UInt32 index, Float32 value) pairs, little-endian.
+    /// Hashed values are kept on a grid of 1/`quantum` (the stored form is 16-bit).
+    static let quantum: Float = 4096
+
+    static func quantize(_ v: Float) -> Float {
+        (min(max(v, -7.99), 7.99) * quantum).rounded() / quantum
+    }
+
+    /// The stored form, little-endian: UInt16 n, n × (UInt16 bucket, Int16 value × 4096) for the hashed
+    /// buckets, then UInt16 m, m × (UInt16 dense index, Float32 value) for the dense features.
     public var blob: Data {
+        let buckets = FeatureExtractor.hashBuckets
+        let split = indices.firstIndex { Int($0) >= buckets } ?? indices.count
         var bytes = [UInt8]()
-        bytes.reserveCapacity(4 + indices.count * 8)
-        func append(_ v: UInt32) {
-            bytes.append(UInt8(v & 0xFF)); bytes.append(UInt8((v >> 8) & 0xFF))
-            bytes.append(UInt8((v >> 16) & 0xFF)); bytes.append(UInt8(v >> 24))
+        bytes.reserveCapacity(4 + split * 4 + (indices.count - split) * 6)
+        func u16(_ v: UInt16) { bytes.append(UInt8(v & 0xFF)); bytes.append(UInt8(v >> 8)) }
+        u16(UInt16(split))
+        for k in 0..<split {
+            u16(UInt16(indices[k]))
+            u16(UInt16(bitPattern: Int16((values[k] * FeatureVector.quantum).rounded())))
         }
-        append(UInt32(indices.count))
-        for (i, v) in zip(indices, values) {
-            append(i)
-            append(v.bitPattern)
+        u16(UInt16(indices.count - split))
+        for k in split..<indices.count {
+            u16(UInt16(Int(indices[k]) - buckets))
+            let b = values[k].bitPattern
+            u16(UInt16(b & 0xFFFF)); u16(UInt16(b >> 16))
         }
         return Data(bytes)
     }
 
     public init?(blob: Data, simhash: UInt64 = 0) {
+        let buckets = UInt32(FeatureExtractor.hashBuckets)
         let decoded: ([UInt32], [Float])? = blob.withUnsafeBytes { raw -> ([UInt32], [Float])? in
+            func u16(_ at: Int) -> UInt16 { UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)) }
             guard raw.count >= 4 else { return nil }
-            func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
-            let n = Int(u32(0))
-            guard raw.count == 4 + n * 8 else { return nil }
-            var indices = [UInt32](repeating: 0, count: n)
-            var values = [Float](repeating: 0, count: n)
+            let n = Int(u16(0))
+            guard raw.count >= 4 + n * 4 else { return nil }
+            let m = Int(u16(2 + n * 4))
+            guard raw.count == 4 + n * 4 + m * 6 else { return nil }
+            var indices = [UInt32](repeating: 0, count: n + m)
+            var values = [Float](repeating: 0, count: n + m)
             for k in 0..<n {
-                indices[k] = u32(4 + k * 8)
-                values[k] = Float(bitPattern: u32(8 + k * 8))
+                indices[k] = UInt32(u16(2 + k * 4))
+                values[k] = Float(Int16(bitPattern: u16(4 + k * 4))) / FeatureVector.quantum
+            }
+            let base = 4 + n * 4
+            for k in 0..<m {
+                indices[n + k] = buckets + UInt32(u16(base + k * 6))
+                values[n + k] = Float(bitPattern: UInt32(u16(base + k * 6 + 2)) | UInt32(u16(base + k * 6 + 4)) << 16)
             }
             return (indices, values)
         }
@@ -90,7 +111,8 @@ public enum FNV1a {
 ///   caption grounding (the share of the response's content words a caption supports, and counts of
 ///   content words, numbers and object nouns the response states that no caption mentions).
 public enum FeatureExtractor {
-    public static let version = 1
+    /// 2: compact 16-bit blob, character 3-grams of non-ASCII words only (1 was an early, larger layout).
+    public static let version = 2
     public static let hashBits = 14
     public static let hashBuckets = 1 << hashBits
 
@@ -120,11 +142,11 @@ public enum FeatureExtractor {
         let instructionWords = words(instruction)
         let responseWords = words(response)
         addNamespace(&sparse, seed: 1, tokens: instructionWords)
-        addNamespace(&sparse, seed: 2, tokens: bigrams(instructionWords))
-        addCharTrigrams(&sparse, seed: 3, text: instruction)
+        addBigrams(&sparse, seed: 2, words: instructionWords)
+        addCharTrigrams(&sparse, seed: 3, words: instructionWords)
         addNamespace(&sparse, seed: 4, tokens: responseWords)
-        addNamespace(&sparse, seed: 5, tokens: bigrams(responseWords))
-        addCharTrigrams(&sparse, seed: 6, text: response)
+        addBigrams(&sparse, seed: 5, words: responseWords)
+        addCharTrigrams(&sparse, seed: 6, words: responseWords)
 
         // Dense features.
         var dense = [Float](repeating: 0, count: denseCount)
@@ -137,7 +159,7 @@ public enum FeatureExtractor {
         set("response_words", log1p(Double(responseWords.count)))
         set("turns", log1p(Double(turns.count)))
         set("human_turns", log1p(Double(turns.filter { $0.from != "gpt" }.count)))
-        let lines = response.split(whereSeparator: \.isNewline)
+        let lines = response.split(separator: "\n", omittingEmptySubsequences: true)
         set("response_lines", log1p(Double(max(0, lines.count - 1))))
         let listItems = lines.filter { line in
             let t = line.drop(while: { $0 == " " || $0 == "\t" })
@@ -158,7 +180,7 @@ public enum FeatureExtractor {
         set("response_type_token_ratio", responseWords.isEmpty ? 0 : Double(Set(responseWords).count) / Double(responseWords.count))
         set("response_mean_word_length", responseWords.isEmpty ? 0
             : Double(responseWords.reduce(0) { $0 + $1.unicodeScalars.count }) / Double(responseWords.count))
-        set("response_questions", log1p(Double(response.filter { $0 == "?" || $0 == "？" }.count)))
+        set("response_questions", log1p(Double(response.unicodeScalars.filter { $0 == "?" || $0 == "？" }.count)))
         let allScalars = instruction.unicodeScalars.count + response.unicodeScalars.count
         let nonASCII = instruction.unicodeScalars.filter { !$0.isASCII }.count + response.unicodeScalars.filter { !$0.isASCII }.count
         set("non_ascii_share", allScalars == 0 ? 0 : Double(nonASCII) / Double(allScalars))
@@ -168,9 +190,11 @@ public enum FeatureExtractor {
         var values: [Float] = []
         indices.reserveCapacity(sparse.count + denseCount)
         values.reserveCapacity(sparse.count + denseCount)
-        for key in sparse.keys.sorted() where sparse[key]! != 0 {
+        for key in sparse.keys.sorted() {
+            let q = FeatureVector.quantize(sparse[key]!)
+            if q == 0 { continue }
             indices.append(UInt32(key))
-            values.append(sparse[key]!)
+            values.append(q)
         }
         for (k, v) in dense.enumerated() where v != 0 {
             indices.append(UInt32(hashBuckets + k))
@@ -186,16 +210,28 @@ public enum FeatureExtractor {
     public static func words(_ text: String) -> [String] {
         var result: [String] = []
         var current = String.UnicodeScalarView()
+        func flush() {
+            while let f = current.first, f == "'" { current.removeFirst() }
+            while let l = current.last, l == "'" { current.removeLast() }
+            if !current.isEmpty { result.append(String(current)) }
+            current = String.UnicodeScalarView()
+        }
         for scalar in text.lowercased().unicodeScalars {
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "'" {
-                current.append(scalar)
+            let v = scalar.value
+            let isWordScalar: Bool
+            if v < 0x80 {
+                isWordScalar = (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) || v == 0x27 || (v >= 0x41 && v <= 0x5A)
+            } else {
+                isWordScalar = scalar.properties.isAlphabetic || scalar.properties.numericType != nil || v == 0x2019
+            }
+            if isWordScalar {
+                current.append(v == 0x2019 ? "'" : scalar)
             } else if !current.isEmpty {
-                result.append(String(current))
-                current = String.UnicodeScalarView()
+                flush()
             }
         }
-        if !current.isEmpty { result.append(String(current)) }
-        return result.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "'")) }.filter { !$0.isEmpty }
+        flush()
+        return result
     }
 
     static func bigrams(_ words: [String]) -> [String] {
@@ -206,6 +242,18 @@ public enum FeatureExtractor {
     @inline(__always)
     static func bucket(_ h: UInt64) -> (Int, Float) {
         (Int(truncatingIfNeeded: (h >> 8) & UInt64(hashBuckets - 1)), (h >> 63) == 0 ? 1 : -1)
+    }
+
+    static func addBigrams(_ sparse: inout [Int: Float], seed: UInt64, words: [String]) {
+        guard words.count > 1 else { return }
+        var local: [Int: Float] = [:]
+        let nsSeed = FNV1a.mix(FNV1a.offset, UInt32(seed))
+        for i in 0..<(words.count - 1) {
+            let h = FNV1a.hash(words[i + 1].utf8, seed: FNV1a.hash(words[i].utf8, seed: nsSeed) ^ 0x20)
+            let (b, s) = bucket(h)
+            local[b, default: 0] += s
+        }
+        merge(&sparse, local)
     }
 
     static func addNamespace(_ sparse: inout [Int: Float], seed: UInt64, tokens: [String]) {
@@ -219,22 +267,24 @@ public enum FeatureExtractor {
         merge(&sparse, local)
     }
 
-    static func addCharTrigrams(_ sparse: inout [Int: Float], seed: UInt64, text: String) {
-        // Whitespace runs become one space; case is folded.
-        var scalars: [UInt32] = [32]
-        for s in text.lowercased().unicodeScalars {
-            let v: UInt32 = s.properties.isWhitespace ? 32 : s.value
-            if v == 32, scalars.last == 32 { continue }
-            scalars.append(v)
-        }
-        if scalars.last != 32 { scalars.append(32) }
-        guard scalars.count >= 3 else { return }
+    /// Character 3-grams of the words written in other scripts than ASCII (CJK, Cyrillic, accented
+    /// Latin, …), each word padded with a space on both sides. Pure-ASCII words are covered by the word
+    /// n-grams; leaving them out keeps the cached vectors small.
+    static func addCharTrigrams(_ sparse: inout [Int: Float], seed: UInt64, words: [String]) {
         var local: [Int: Float] = [:]
         let nsSeed = FNV1a.mix(FNV1a.offset, UInt32(seed))
-        for i in 0..<(scalars.count - 2) {
-            let h = FNV1a.mix(FNV1a.mix(FNV1a.mix(nsSeed, scalars[i]), scalars[i + 1]), scalars[i + 2])
-            let (b, s) = bucket(h)
-            local[b, default: 0] += s
+        var scalars: [UInt32] = []
+        for word in words where word.utf8.contains(where: { $0 >= 0x80 }) {
+            scalars.removeAll(keepingCapacity: true)
+            scalars.append(32)
+            for s in word.unicodeScalars { scalars.append(s.value) }
+            scalars.append(32)
+            guard scalars.count >= 3 else { continue }
+            for i in 0..<(scalars.count - 2) {
+                let h = FNV1a.mix(FNV1a.mix(FNV1a.mix(nsSeed, scalars[i]), scalars[i + 1]), scalars[i + 2])
+                let (b, s) = bucket(h)
+                local[b, default: 0] += s
+            }
         }
         merge(&sparse, local)
     }
@@ -256,10 +306,11 @@ public enum FeatureExtractor {
     /// Share of word 3-grams that repeat an earlier one.
     static func repeatedShare(_ words: [String]) -> Double {
         guard words.count >= 3 else { return 0 }
-        var seen = Set<String>()
+        let hashes = words.map { FNV1a.hash($0) }
+        var seen = Set<UInt64>()
         var repeated = 0
         for i in 0..<(words.count - 2) {
-            let gram = words[i] + " " + words[i + 1] + " " + words[i + 2]
+            let gram = (hashes[i] &* 31 &+ hashes[i + 1]) &* 0x100_0000_01b3 ^ hashes[i + 2] &* 0x9E37_79B9_7F4A_7C15
             if !seen.insert(gram).inserted { repeated += 1 }
         }
         return Double(repeated) / Double(words.count - 2)
@@ -309,8 +360,9 @@ public struct Grounding: Sendable, Equatable {
         var objectNouns: [String] = []
         for word in response {
             let stem = Grounding.stem(word)
-            let isNumber = word.allSatisfy(\.isNumber) || Grounding.numberWords.contains(word)
-            let isContent = isNumber || (!Grounding.stopWords.contains(word) && (word.count >= 3 || word.unicodeScalars.contains { $0.value >= 0x2E80 }))
+            let isNumber = word.unicodeScalars.allSatisfy { $0.properties.numericType != nil } || Grounding.numberWords.contains(word)
+            let isContent = isNumber
+                || (!Grounding.stopWords.contains(word) && (word.unicodeScalars.count >= 3 || word.unicodeScalars.contains { $0.value >= 0x2E80 }))
             guard isContent else { continue }
             content += 1
             if hasCaptions && captionWords.contains(stem) {

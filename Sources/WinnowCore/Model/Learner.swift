@@ -69,11 +69,7 @@ struct Learner {
         if let cached = ridgeCache[use] {
             (chol, set) = cached
         } else {
-            var g = [Double](repeating: 0, count: k * k)
-            rows.withUnsafeBufferPointer { all in
-                for r in use { LinearAlgebra.addOuter(&g, UnsafeBufferPointer(rebasing: all[(r * k)..<((r + 1) * k)]), 1, k) }
-            }
-            LinearAlgebra.symmetrize(&g, k)
+            var g = LinearAlgebra.gram(rows: rows, use: use, weights: nil, k: k)
             for j in 0..<k { g[j * k + j] += prior(j) }
             guard LinearAlgebra.cholesky(&g, k) else { return nil }
             chol = g
@@ -122,8 +118,8 @@ struct Learner {
         w[biasColumn] = log(rate / (1 - rate))
         var chol = [Double](repeating: 0, count: k * k)
         for iteration in 0..<30 {
-            var g = [Double](repeating: 0, count: k * k)
             var grad = [Double](repeating: 0, count: k)
+            var curvature = [Double](repeating: 0, count: n)
             rows.withUnsafeBufferPointer { all in
                 for (i, r) in use.enumerated() {
                     let x = UnsafeBufferPointer(rebasing: all[(r * k)..<((r + 1) * k)])
@@ -131,10 +127,10 @@ struct Learner {
                     for j in 0..<k { z += Double(x[j]) * w[j] }
                     let p = 1 / (1 + exp(-z))
                     for j in 0..<k { grad[j] += (p - y[i]) * Double(x[j]) }
-                    LinearAlgebra.addOuter(&g, x, max(p * (1 - p), 1e-6), k)
+                    curvature[i] = max(p * (1 - p), 1e-6)
                 }
             }
-            LinearAlgebra.symmetrize(&g, k)
+            var g = LinearAlgebra.gram(rows: rows, use: use, weights: curvature, k: k)
             for j in 0..<k {
                 g[j * k + j] += prior(j)
                 grad[j] += prior(j) * w[j]
@@ -147,7 +143,7 @@ struct Learner {
                 w[j] -= step[j]
                 largest = max(largest, abs(step[j]))
             }
-            if largest < 1e-6 || iteration == 29 { break }
+            if largest < 1e-4 || iteration == 29 { break }
         }
         // Laplace: the Hessian at the mode (the last factor is one step behind; close enough at convergence).
         let set = addDirections(chol)

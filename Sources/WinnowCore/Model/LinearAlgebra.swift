@@ -66,14 +66,46 @@ enum LinearAlgebra {
     /// Adds w·x·xᵀ to the upper triangle of the k×k Gram `g`.
     @inline(__always)
     static func addOuter(_ g: inout [Double], _ x: UnsafeBufferPointer<Float>, _ w: Double, _ k: Int) {
+        let xd = x.map(Double.init)
         g.withUnsafeMutableBufferPointer { gp in
-            for i in 0..<k {
-                let xi = Double(x[i]) * w
-                if xi == 0 { continue }
-                let row = i * k
-                for j in i..<k { gp[row + j] += xi * Double(x[j]) }
+            xd.withUnsafeBufferPointer { xp in
+                for i in 0..<k {
+                    let xi = xp[i] * w
+                    if xi == 0 { continue }
+                    let row = gp.baseAddress! + i * k
+                    for j in i..<k { row[j] += xi * xp[j] }
+                }
             }
         }
+    }
+
+    /// Σᵢ wᵢ·xᵢ·xᵢᵀ over the rows `use` of `rows` (k floats each), on every core; full symmetric k×k.
+    static func gram(rows: [Float], use: [Int], weights: [Double]?, k: Int) -> [Double] {
+        let parts = min(max(1, use.count / 256), ProcessInfo.processInfo.activeProcessorCount, 8)
+        let partials = UnsafeMutablePointer<[Double]>.allocate(capacity: parts)
+        partials.initialize(repeating: [], count: parts)
+        defer {
+            partials.deinitialize(count: parts)
+            partials.deallocate()
+        }
+        nonisolated(unsafe) let out = partials
+        rows.withUnsafeBufferPointer { all in
+            nonisolated(unsafe) let base = all
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                var g = [Double](repeating: 0, count: k * k)
+                var i = p
+                while i < use.count {
+                    let r = use[i]
+                    addOuter(&g, UnsafeBufferPointer(rebasing: base[(r * k)..<((r + 1) * k)]), weights?[i] ?? 1, k)
+                    i += parts
+                }
+                out[p] = g
+            }
+        }
+        var g = partials[0]
+        for p in 1..<parts { for j in 0..<(k * k) { g[j] += partials[p][j] } }
+        symmetrize(&g, k)
+        return g
     }
 
     static func symmetrize(_ g: inout [Double], _ k: Int) {

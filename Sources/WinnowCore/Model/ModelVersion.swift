@@ -78,7 +78,6 @@ public final class ModelScores: Sendable {
     public let version: ModelVersion
     public let targets: [TargetSpec]
     public let itemIds: [Int64]
-    private let index: [Int64: Int]
     private let uncertainties: [Float]
     private let means: [[Float]]
     private let stds: [[Float]]
@@ -87,10 +86,6 @@ public final class ModelScores: Sendable {
         self.version = version
         targets = contents.targets
         itemIds = contents.ids
-        var index: [Int64: Int] = [:]
-        index.reserveCapacity(contents.ids.count)
-        for (i, id) in contents.ids.enumerated() { index[id] = i }
-        self.index = index
         uncertainties = contents.uncertainty
         means = contents.mean
         stds = contents.std
@@ -109,12 +104,22 @@ public final class ModelScores: Sendable {
         return ModelScores(version: version, contents: try ModelFile.read(path: path))
     }
 
+    /// Position of `itemId` in `itemIds` (ascending): binary search, no 158k-entry dictionary to build.
+    private func position(_ itemId: Int64) -> Int? {
+        var lo = 0, hi = itemIds.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if itemIds[mid] < itemId { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < itemIds.count && itemIds[lo] == itemId ? lo : nil
+    }
+
     public func uncertainty(of itemId: Int64) -> Double? {
-        index[itemId].map { Double(uncertainties[$0]) }
+        position(itemId).map { Double(uncertainties[$0]) }
     }
 
     public func prediction(for itemId: Int64) -> Prediction? {
-        guard let i = index[itemId] else { return nil }
+        guard let i = position(itemId) else { return nil }
         var overall: Prediction.Estimate?
         var criteria: [String: Prediction.Estimate] = [:]
         for (t, spec) in targets.enumerated() {

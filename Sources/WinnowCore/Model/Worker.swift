@@ -32,9 +32,11 @@ public final class Worker: @unchecked Sendable {
     private let matrix: FeatureMatrix
     private let condition = NSCondition()
     private var stopped = false
+    private var running = false
     /// The label event count at the last cold attempt, so a cold database is not refitted every poll.
     private var coldAt: Int64?
     private let clock: @Sendable () -> Double
+    private let queue = DispatchQueue(label: "winnow-worker", qos: .utility)
 
     /// `store` may be the caller's: GRDB's pool gives each use its own connection. For a fully separate
     /// set of connections use `init(databasePath:…)`.
@@ -93,6 +95,15 @@ public final class Worker: @unchecked Sendable {
     /// Loops until `stop()` or `shouldStop` says so, looking for new labels every `pollSeconds`. Errors of
     /// one step are logged and the loop goes on (a locked database, a lost lock).
     public func run(until shouldStop: @escaping @Sendable () -> Bool = { false }) {
+        condition.lock()
+        running = true
+        condition.unlock()
+        defer {
+            condition.lock()
+            running = false
+            condition.broadcast()
+            condition.unlock()
+        }
         while !isStopped && !shouldStop() {
             do {
                 let started = Date()
@@ -111,20 +122,23 @@ public final class Worker: @unchecked Sendable {
         }
     }
 
-    /// Starts `run` on a new background thread and returns at once.
-    @discardableResult
-    public func start() -> Thread {
-        let thread = Thread { [self] in run() }
-        thread.name = "winnow-worker"
-        thread.start()
-        return thread
+    /// Starts `run` in the background (a dispatch queue of its own) and returns at once; `stop(wait:)`
+    /// ends it. (A dispatch queue rather than a `Thread`: on Linux, a `Thread` that exits while holding
+    /// the last reference to the worker's database pool crashes in the pool's teardown.)
+    public func start() {
+        condition.lock()
+        running = true
+        condition.unlock()
+        queue.async { [self] in run() }
     }
 
-    /// Asks `run` to return (after the step under way, if any); wakes it from its poll wait.
-    public func stop() {
+    /// Asks `run` to return (after the step under way, if any); wakes it from its poll wait. With
+    /// `wait`, returns only once `run` has returned (the step under way finished or abandoned).
+    public func stop(wait: Bool = false) {
         condition.lock()
         stopped = true
         condition.broadcast()
+        while wait && running { condition.wait() }
         condition.unlock()
     }
 

@@ -47,10 +47,10 @@ struct LabelCommand: ParsableCommand {
         if !noWorker {
             let background = Worker(store: store, rubric: rubric)
             background.log = { line in logger.info("\(line)") }
-            _ = background.start()
+            background.start()
             worker = background
         }
-        defer { worker?.stop() }
+        defer { worker?.stop(wait: true) }
         try MainActor.assumeIsolated {
             let terminal = Terminal()
             do {

@@ -19,7 +19,10 @@ struct WorkerCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     @Option(help: ArgumentHelp("The rubric whose criteria the model learns.", valueName: "rubric.yaml"))
-    var rubric: String
+    var rubric: String?
+
+    @Option(help: .hidden) var bench: Int?
+    @Option(help: .hidden) var benchLabels = 2000
 
     @Flag(help: "Do one step (features, then a refit if due) and exit.")
     var once = false
@@ -34,7 +37,12 @@ struct WorkerCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let rubric = try Rubric.load(path: rubric)
+        if let bench {
+            print(try ModelBench.run(items: bench, labels: benchLabels).description)
+            return
+        }
+        guard let rubricPath = rubric else { throw ValidationError("Missing expected argument '--rubric <rubric.yaml>'") }
+        let rubric = try Rubric.load(path: rubricPath)
         let store = try store.open()
         let worker = Worker(store: store, rubric: rubric, options: RewardModel.Options(useImported: useImported))
         let json = self.json
@@ -65,8 +73,7 @@ struct WorkerCommand: ParsableCommand {
         }
         print("worker: \(store.path), rubric \(rubric.name) v\(rubric.version); Ctrl-C stops")
         fflush(nil)
-        worker.run()
-        _ = sources
+        withExtendedLifetime(sources) { worker.run() }
     }
 
     private func report(_ v: ModelVersion, seconds: Double, json: Bool) {

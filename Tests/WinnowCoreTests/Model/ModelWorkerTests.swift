@@ -123,29 +123,37 @@ final class ModelWorkerTests: CoreTestCase {
     }
 
     func testStopEndsTheLoopOnABackgroundThread() throws {
-        let worker = Worker(store: try store, rubric: rubric)
+        // The worker has its own connections, as the labeling screen's background worker will.
+        let worker = try Worker(databasePath: store.path, rubric: rubric)
         worker.pollSeconds = 3600
-        let done = expectation(description: "run returned")
-        nonisolated(unsafe) var lines: [String] = []
-        let lock = NSLock()
-        worker.log = { line in lock.lock(); lines.append(line); lock.unlock() }
+        let lines = LogLines()
         let refitted = expectation(description: "refitted")
-        // The worker may log more than one line (features, then the refit) before it is stopped.
-        refitted.assertForOverFulfill = false
-        let thread = Thread {
-            worker.run()
-            done.fulfill()
-        }
         worker.log = { line in
-            lock.lock(); lines.append(line); lock.unlock()
-            refitted.fulfill()
+            if lines.append(line) == 1 { refitted.fulfill() }
         }
-        thread.start()
+        worker.start()
         wait(for: [refitted], timeout: 60)
-        worker.stop()
-        wait(for: [done], timeout: 60)
+        worker.stop(wait: true)
+        XCTAssertTrue(worker.isStopped)
+        XCTAssertTrue(lines.all.first?.hasPrefix("model 1: 25 labels used, 60 items scored") ?? false, "\(lines.all)")
+        XCTAssertEqual(lines.all.count, 1)
+    }
+}
+
+private final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    func append(_ line: String) -> Int {
         lock.lock()
-        XCTAssertTrue(lines.first?.hasPrefix("model 1: 25 labels used, 60 items scored") ?? false, "\(lines)")
-        lock.unlock()
+        defer { lock.unlock() }
+        lines.append(line)
+        return lines.count
+    }
+
+    var all: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return lines
     }
 }
