@@ -158,14 +158,15 @@ public struct SyntheticPool: Sendable {
                 }
                 var answers: [String] = []
                 for k in 0..<candidates {
-                    // Most answers are decent; defects get likelier as q falls.
-                    let q = uniform().squareRoot()
-                    let bad = 1 - q
+                    // Most answers are decent; defects are rare and concentrate on low q (each type in
+                    // a few percent of the pool), so a random sample sees few of each.
+                    let q = uniform()
+                    let bad = pow(1 - q, 3)
                     var d = Defects()
                     var sentences: [String] = []
                     // The core answer, possibly wrong.
                     var thing = focus
-                    if kind == 0 || kind == 1 || kind == 2, uniform() < 0.8 * bad {
+                    if kind == 0 || kind == 1 || kind == 2, uniform() < 0.35 * bad {
                         d.wrongFact = true
                         if kind == 1 {
                             thing.color = pick(colors.filter { c in !things.contains { $0.color == c } })
@@ -190,7 +191,7 @@ public struct SyntheticPool: Sendable {
                         if d.details > 1 { sentences.append("Everything is in \(scene), and the \(other.object.0) is \(other.color).") }
                     }
                     // Hallucinated objects.
-                    if uniform() < 0.9 * pow(bad, 1.5) {
+                    if uniform() < 0.3 * bad {
                         d.hallucinated = uniform() < 0.4 ? 2 : 1
                         for _ in 0..<d.hallucinated {
                             var fake = pick(objects)
@@ -198,17 +199,17 @@ public struct SyntheticPool: Sendable {
                             sentences.append("There is also a \(pick(colors)) \(fake.0) \(pick(positions)).")
                         }
                     }
-                    if uniform() < 0.35 * bad {
+                    if uniform() < 0.2 * bad {
                         d.repeated = true
                         let first = sentences[0]
                         sentences.insert(contentsOf: Array(repeating: first, count: 2 + Int(g.next() % 2)), at: 1)
                     }
-                    if uniform() < 0.5 * bad {
+                    if uniform() < 0.2 * bad {
                         d.offTopic = uniform() < 0.4 ? 2 : 1
                         let extra = [pick(drift), pick(drift)]
                         sentences = d.offTopic == 2 ? extra : sentences + extra
                     }
-                    if bad > 0.5, uniform() < 0.5 * bad {
+                    if uniform() < 0.15 * bad {
                         d = Defects(short: true)
                         sentences = [pick(fillers)]
                     }
