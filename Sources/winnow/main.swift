@@ -18,6 +18,8 @@ struct Winnow: ParsableCommand {
             StatsCommand.self,
             ExportCommand.self,
             ConfigCommand.self,
+            ModelCommand.self,
+            SimulateCommand.self,
         ])
 }
 

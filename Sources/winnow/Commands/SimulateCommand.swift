@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import WinnowCore
+
+/// `winnow simulate (--synthetic [--items N] | --oracle FILE.jsonl --rubric R) [--budget B] [--seeds S] [--json]`.
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Replay labeling against an oracle: does uncertainty-first serving beat random?",
+        discussion: """
+            Per seed, about 20% of the pool is held out (whole groups and images), a random seed set is labeled, then \
+            each strategy refits the reward model (as the worker does) and picks the next labels in 10 steps up to \
+            --budget: uncertainty (the worker's queue: most uncertain first, 10% explored at random, diversity rules), \
+            random, and greedy (most uncertain first, nothing else). After each refit the held-out Spearman (predicted \
+            vs true overall score) and within-group pairwise accuracy are recorded; curves are averaged over seeds. \
+            label_share_to_match_random: the share of the budget at which uncertainty's mean curve first reaches \
+            random's final mean Spearman (null if it never does). \
+            --synthetic generates a pool with a known quality in a temporary folder; --oracle takes the labels file \
+            (the format of `winnow labels export`) as the oracle over items already imported into --db (nothing is written).
+            """)
+
+    enum StrategyName: String, ExpressibleByArgument, CaseIterable {
+        case uncertainty, random, greedy
+    }
+
+    @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Simulate on a generated pool with a known latent quality.")
+    var synthetic = false
+
+    @Option(help: ArgumentHelp("Items of the synthetic pool.", valueName: "n"))
+    var items = 1600
+
+    @Option(help: ArgumentHelp("A labels file (JSONL) to use as the oracle, over the items of --db.", valueName: "labels.jsonl"))
+    var oracle: String?
+
+    @Option(help: ArgumentHelp("The rubric (required with --oracle; with --synthetic it replaces the built-in one).", valueName: "rubric.yaml"))
+    var rubric: String?
+
+    @Option(help: ArgumentHelp("Labels per strategy and seed.", valueName: "n"))
+    var budget = 300
+
+    @Option(help: ArgumentHelp("Number of seeds to average over.", valueName: "n"))
+    var seeds = 5
+
+    @Option(help: ArgumentHelp("First seed.", valueName: "n"))
+    var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp("A strategy to run (repeatable; default: uncertainty, random, greedy).", valueName: "name"))
+    var strategy: [StrategyName] = []
+
+    @Flag(help: "Print the curves as one JSON object.")
+    var json = false
+
+    func validate() throws {
+        if synthetic == (oracle != nil) { throw ValidationError("give either --synthetic or --oracle FILE.jsonl") }
+        if oracle != nil && rubric == nil { throw ValidationError("--oracle needs --rubric R (the rubric of the oracle's labels)") }
+        guard budget >= 20 else { throw ValidationError("--budget takes at least 20 (the model needs 20 labels), got \(budget)") }
+        guard seeds >= 1 else { throw ValidationError("--seeds takes at least 1, got \(seeds)") }
+        guard items >= 40 else { throw ValidationError("--items takes at least 40, got \(items)") }
+    }
+
+    func run() throws {
+        let rubric = try self.rubric.map { try Rubric.load(path: $0) }
+        var options = Simulation.Options()
+        options.seeds = seeds
+        options.budget = budget
+        options.seed = seed
+        options.strategies = (strategy.isEmpty ? StrategyName.allCases : strategy).compactMap { Simulation.Strategy(rawValue: $0.rawValue) }
+        let pool: Simulation.Pool
+        var folder: String?
+        defer { if let folder { try? FileManager.default.removeItem(atPath: folder) } }
+        if synthetic {
+            let path = NSTemporaryDirectory() + "winnow-simulate-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            folder = path
+            pool = try Simulation.syntheticPool(items: items, seed: seed, rubric: rubric, folder: path)
+        } else {
+            pool = try Simulation.oraclePool(path: oracle!, rubric: rubric!, store: try store.open())
+        }
+        let available = pool.oracle.truth.count
+        guard Double(available) * 0.8 > Double(budget) else {
+            throw ValidationError("the pool has \(available) items with an oracle label; --budget \(budget) needs more than \(Int(Double(budget) / 0.8)) (20% are held out)")
+        }
+        let result = Simulation.run(pool: pool, options: options, progress: { done, total in
+            Output.progress(label: "simulating", fraction: Double(done) / Double(total))
+        })
+        Output.endProgress()
+        if json { Output.json(result.json()) } else { print(result.table()) }
+    }
+}
