@@ -18,6 +18,7 @@ struct Winnow: ParsableCommand {
             StatsCommand.self,
             ExportCommand.self,
             ConfigCommand.self,
+            BenchCommand.self,
         ])
 }
 
