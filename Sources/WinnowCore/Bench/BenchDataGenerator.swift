@@ -57,18 +57,18 @@ public enum BenchDataGenerator {
                 let rounds = 2 + Int(rng.next() % 5)  // 2–6 question/answer pairs
                 for r in 0..<rounds {
                     let q = text.question(&rng, words: 6 + Int(rng.next() % 10), language: language)
-                    let a = text.sentences(&rng, words: 25 + Int(rng.next() % 55), language: language, emoji: emoji)
+                    let a = text.sentences(&rng, words: 22 + Int(rng.next() % 48), language: language, emoji: emoji)
                     turns.append(("human", r == 0 ? imagePrefix(&rng, q) : q))
                     turns.append(("gpt", a))
                 }
             case .detail:
                 let q = text.detailPrompt(&rng)
                 turns.append(("human", imagePrefix(&rng, q)))
-                turns.append(("gpt", text.sentences(&rng, words: 110 + Int(rng.next() % 110), language: language, emoji: emoji)))
+                turns.append(("gpt", text.sentences(&rng, words: 95 + Int(rng.next() % 95), language: language, emoji: emoji)))
             case .reasoning:
                 let q = text.question(&rng, words: 10 + Int(rng.next() % 16), language: language)
                 turns.append(("human", imagePrefix(&rng, q)))
-                turns.append(("gpt", text.sentences(&rng, words: 120 + Int(rng.next() % 130), language: language, emoji: emoji)))
+                turns.append(("gpt", text.sentences(&rng, words: 105 + Int(rng.next() % 110), language: language, emoji: emoji)))
             }
             data.write("  {\n    \"id\": \"\(id)\",\n    \"image\": \"\(id).jpg\",\n    \"conversations\": [\n")
             for (t, turn) in turns.enumerated() {
