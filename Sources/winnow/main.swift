@@ -20,6 +20,7 @@ struct Winnow: ParsableCommand {
             ConfigCommand.self,
             ModelCommand.self,
             SimulateCommand.self,
+            BenchCommand.self,
         ])
 }
 

@@ -119,10 +119,59 @@ struct RecordFields {
 /// LLaVA marks where the image goes with `<image>` before or after the text; the screen and the model
 /// want the text alone (export gives the original record back, marker and all).
 func strippingImageToken(_ text: String) -> String {
-    guard text.contains("<image>") else { return text }
-    var result = text.replacingOccurrences(of: "<image>\n", with: "")
-        .replacingOccurrences(of: "\n<image>", with: "")
-        .replacingOccurrences(of: "<image>", with: "")
-    result = result.trimmingCharacters(in: .whitespacesAndNewlines)
-    return result
+    // Text without the token's bytes cannot contain it (no other character is canonically equivalent to
+    // these ASCII letters). Pure ASCII text without CR (where bytes, scalars and characters coincide) is
+    // done on bytes: the same as removing every "<image>\n", then every "\n<image>", then every "<image>"
+    // left to right, then trimming. Anything else takes Foundation's path, as before.
+    var text = text
+    let found = text.withUTF8 { utf8 -> Bool in
+        guard let base = utf8.baseAddress else { return false }
+        var offset = 0
+        while offset + 7 <= utf8.count, let hit = memchr(base + offset, 0x3C, utf8.count - offset) {
+            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if at + 7 <= utf8.count, memcmp(base + at, "<image>", 7) == 0 { return true }
+            offset = at + 1
+        }
+        return false
+    }
+    guard found else { return text }
+    var utf8 = Array(text.utf8)
+    let token = Array("<image>".utf8)
+    if utf8.contains(where: { $0 >= 0x80 || $0 == 0x0D }) {
+        guard text.contains("<image>") else { return text }
+        return text.replacingOccurrences(of: "<image>\n", with: "")
+            .replacingOccurrences(of: "\n<image>", with: "")
+            .replacingOccurrences(of: "<image>", with: "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    utf8 = removingBytes(utf8, Array("<image>\n".utf8))
+    utf8 = removingBytes(utf8, Array("\n<image>".utf8))
+    utf8 = removingBytes(utf8, token)
+    let result = String(decoding: utf8, as: UTF8.self)
+    // Trimming only when an end is whitespace (Foundation's set, as before).
+    guard let first = result.unicodeScalars.first, let last = result.unicodeScalars.last else { return result }
+    let space = CharacterSet.whitespacesAndNewlines
+    if !space.contains(first) && !space.contains(last) { return result }
+    return result.trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// `bytes` without any non-overlapping occurrence of `needle`, found left to right.
+private func removingBytes(_ bytes: [UInt8], _ needle: [UInt8]) -> [UInt8] {
+    guard bytes.count >= needle.count else { return bytes }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var i = 0
+    while i < bytes.count {
+        if i + needle.count <= bytes.count, bytes[i] == needle[0] {
+            var j = 1
+            while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
+            if j == needle.count {
+                i += needle.count
+                continue
+            }
+        }
+        out.append(bytes[i])
+        i += 1
+    }
+    return out
 }

@@ -126,51 +126,51 @@ public struct Importer {
 
         let importedAt = Timestamp.now()
         return try store.pool.write { db -> Summary in
+            // A larger page cache for the one big transaction: fewer pages spilled to the WAL and read back.
+            let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             var summary = Summary()
             var writer = try ItemWriter(db: db, importedAt: importedAt, scoreLabels: options.scoreLabels)
             for plan in plans {
                 let reader = plan.reader
                 let name = (reader.path as NSString).lastPathComponent
                 let stem = (name as NSString).deletingPathExtension
+                // Parsing, drafting, serializing and hashing run on a second thread, a bounded queue ahead
+                // of this one, which only writes: the two halves of an import overlap on two cores (the
+                // preparer starts while this thread hashes the file). Records still come in file order, and
+                // a problem in record k is reported only after records 0..<k were written, so errors are
+                // the same as doing one record after the other.
+                let preparer = RecordPreparer(
+                    reader: reader, format: plan.format, stem: stem, questions: questions, setFields: options.setFields,
+                    captionIndex: captionIndex)
+                let pipeline = RecordPipeline()
+                pipeline.start(preparer)
+                defer { pipeline.stop() }
                 let (sourceFileId, isNewSource) = try writer.sourceFile(reader: reader, name: name, format: plan.format)
+                try writer.beginFile(sourceName: name)
                 var file = FileSummary(path: reader.path, format: "\(plan.format.rawValue) (\(reader.container.rawValue))", records: 0, itemsAdded: 0, unchanged: 0)
                 let total = reader.data.count
-                try reader.forEach(progress: { options.progress?(Progress(file: reader.path, bytesRead: $0, totalBytes: total)) }) { record throws(ImportError) in
-                    file.records += 1
-                    if plan.format == .mmInstructQuestions { return }
-                    var drafts: [DraftItem]
-                    do throws(RecordProblem) {
-                        switch plan.format {
-                        case .llava: drafts = try LLaVAFormat.items(record.value)
-                        case .alpaca: drafts = try AlpacaFormat.items(record.value)
-                        case .questionSets: drafts = try QuestionSetFormat.items(record.value)
-                        case .mmInstructAnswers: drafts = try MMInstructFormat.items(record.value, stem: stem, questions: questions)
-                        case .mmInstructQuestions: drafts = []
+                while let batch = try pipeline.next() {
+                    for record in batch {
+                        file.records += 1
+                        if plan.format == .mmInstructQuestions { continue }
+                        do {
+                            let outcome = try writer.write(
+                                record.rows, fallbackKey: "\(stem):\(record.index)", sourceName: name, recordIndex: record.index,
+                                sourceFileId: sourceFileId, original: record.original)
+                            file.itemsAdded += outcome.added
+                            file.unchanged += outcome.unchanged
+                            summary.renamed += outcome.renamed
+                            summary.labelsAdded += outcome.labels
+                            summary.scoresRounded += outcome.rounded
+                            summary.captionedItems += outcome.added > 0 ? record.rows.filter { !$0.draft.captions.isEmpty }.count : 0
+                        } catch let problem as RecordProblem {
+                            throw reader.error(at: record.start, record: record.index, field: problem.field, problem.message)
+                        } catch {
+                            throw ImportError(file: reader.path, record: record.index, message: "cannot write: \(Store.describe(error))")
                         }
-                    } catch {
-                        throw reader.error(at: record.range.lowerBound, record: record.index, field: error.field, error.message)
-                    }
-                    for i in drafts.indices {
-                        for (field, value) in options.setFields { drafts[i].fields[field] = .string(value) }
-                        if drafts[i].captions.isEmpty, let image = drafts[i].image, let captionIndex {
-                            drafts[i].captions = captionIndex.captions(forImage: image)
-                        }
-                    }
-                    let original = reader.data.subdata(in: record.range)
-                    do {
-                        let outcome = try writer.write(
-                            drafts, fallbackKey: "\(stem):\(record.index)", sourceName: name, recordIndex: record.index,
-                            sourceFileId: sourceFileId, original: original)
-                        file.itemsAdded += outcome.added
-                        file.unchanged += outcome.unchanged
-                        summary.renamed += outcome.renamed
-                        summary.labelsAdded += outcome.labels
-                        summary.scoresRounded += outcome.rounded
-                        summary.captionedItems += outcome.added > 0 ? drafts.filter { !$0.captions.isEmpty }.count : 0
-                    } catch let problem as RecordProblem {
-                        throw reader.error(at: record.range.lowerBound, record: record.index, field: problem.field, problem.message)
-                    } catch {
-                        throw ImportError(file: reader.path, record: record.index, message: "cannot write: \(Store.describe(error))")
+                        if (record.index + 1) % 4096 == 0 { options.progress?(Progress(file: reader.path, bytesRead: record.end, totalBytes: total)) }
                     }
                 }
                 if isNewSource { try writer.setRecordCount(file.records, sourceFileId: sourceFileId) }
@@ -185,8 +185,21 @@ public struct Importer {
     }
 }
 
+/// Lowercase hex of `bytes` (what `String(format: "%02x")` per byte gave, without Foundation's formatter).
+func hexDigits<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    for b in bytes {
+        out.append(digits[Int(b >> 4)])
+        out.append(digits[Int(b & 0xF)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
 /// Writes drafted items inside the import's transaction with cached statements.
 struct ItemWriter {
+    static let zero: [UInt8] = [0]
+
     struct Outcome {
         var added = 0
         var unchanged = 0
@@ -199,16 +212,40 @@ struct ItemWriter {
     let importedAt: String
     let scoreLabels: Importer.ScoreLabels?
 
+    private let findExisting: Statement
+    private let insertItem: Statement
+    private let keyTaken: Statement
+    /// Keys inserted by this command, when the database had no items before it: then a key is taken
+    /// exactly when it is in here, and no query is needed.
+    private var insertedKeys: Set<String>?
+    /// Whether rows of the current file may already be there (an item with its source name exists);
+    /// when not, no record of it needs looking up.
+    private var checkExisting = true
+
     init(db: Database, importedAt: String, scoreLabels: Importer.ScoreLabels?) throws {
         self.db = db
         self.importedAt = importedAt
         self.scoreLabels = scoreLabels
         if let scoreLabels { try scoreLabels.rubric.save(db) }
+        findExisting = try db.makeStatement(sql: "SELECT id, key, content_hash FROM item WHERE source_name = ? AND record_index = ? AND part = ?")
+        insertItem = try db.makeStatement(sql: """
+            INSERT INTO item(key, group_key, image, captions, turns, fields, source_name, record_index, part,
+                             source_file_id, turn_index, candidate_index, original, content_hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        keyTaken = try db.makeStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE key = ?)")
+        let empty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM item)") ?? false
+        insertedKeys = empty ? [] : nil
+    }
+
+    /// Called before a file's records: whether any of them may be in the store already.
+    mutating func beginFile(sourceName: String) throws {
+        checkExisting = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM item WHERE source_name = ?)", arguments: [sourceName]) ?? true
     }
 
     /// The file's row, and whether this import created it (a file seen before, byte for byte, is reused).
     func sourceFile(reader: RecordReader, name: String, format: ImportFormat) throws -> (id: Int64, isNew: Bool) {
-        let digest = SHA256.hash(data: reader.data).map { String(format: "%02x", $0) }.joined()
+        let digest = hexDigits(SHA256.hash(data: reader.data))
         if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM source_file WHERE name = ? AND sha256 = ?", arguments: [name, digest]) {
             return (existing, false)
         }
@@ -222,28 +259,16 @@ struct ItemWriter {
         try db.execute(sql: "UPDATE source_file SET records = ? WHERE id = ?", arguments: [records, sourceFileId])
     }
 
-    func write(_ drafts: [DraftItem], fallbackKey: String, sourceName: String, recordIndex: Int, sourceFileId: Int64, original: Data) throws -> Outcome {
+    mutating func write(_ rows: [PreparedRow], fallbackKey: String, sourceName: String, recordIndex: Int, sourceFileId: Int64, original: Data) throws -> Outcome {
         var outcome = Outcome()
-        guard let first = drafts.first else { return outcome }
+        guard let first = rows.first?.draft else { return outcome }
         let baseKey = first.baseKey ?? fallbackKey
         var recordKey: String?
-        for draft in drafts {
-            let fieldsJSON = JSONValue.object(draft.fields).serialized()
-            let turnsJSON = JSONValue.array(draft.turns.map { .object(JSONObject(["from": .string($0.from), "value": .string($0.value)])) }).serialized()
-            let captionsJSON = JSONValue.array(draft.captions.map(JSONValue.string)).serialized()
-            var hasher = SHA256()
-            for part in [draft.image ?? "", captionsJSON, turnsJSON, fieldsJSON] {
-                hasher.update(data: Data(part.utf8))
-                hasher.update(data: Data([0]))
-            }
-            hasher.update(data: original)
-            let contentHash = hasher.finalize().prefix(16).map { String(format: "%02x", $0) }.joined()
-
+        for row in rows {
+            let draft = row.draft
+            let (fieldsJSON, turnsJSON, captionsJSON, contentHash) = (row.fieldsJSON, row.turnsJSON, row.captionsJSON, row.contentHash)
             let itemId: Int64
-            if let existing = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT id, key, content_hash FROM item WHERE source_name = ? AND record_index = ? AND part = ?"),
-                arguments: [sourceName, recordIndex, draft.part])
-            {
+            if checkExisting, let existing = try Row.fetchOne(findExisting, arguments: [sourceName, recordIndex, draft.part]) {
                 guard existing["content_hash"] as String == contentHash else {
                     throw RecordProblem(nil, "key \(existing["key"] as String) was imported from \(sourceName) before with different content; import the changed file under another name or into another database")
                 }
@@ -254,15 +279,12 @@ struct ItemWriter {
                 let key = recordKey! + draft.keySuffix
                 if recordKey != baseKey { outcome.renamed += 1 }
                 let group = draft.groupOverride ?? (recordKey! + draft.groupSuffix)
-                try db.cachedStatement(sql: """
-                    INSERT INTO item(key, group_key, image, captions, turns, fields, source_name, record_index, part,
-                                     source_file_id, turn_index, candidate_index, original, content_hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [
+                try insertItem.execute(arguments: [
                         key, group, draft.image, captionsJSON, turnsJSON, fieldsJSON, sourceName, recordIndex, draft.part,
                         sourceFileId, draft.turnIndex, draft.candidateIndex, original, contentHash,
                     ])
                 itemId = db.lastInsertedRowID
+                insertedKeys?.insert(key)
                 outcome.added += 1
             }
             if let scoreLabels, let score = draft.score {
@@ -279,7 +301,12 @@ struct ItemWriter {
         var n = 1
         while true {
             let candidate = n == 1 ? base : "\(base)#\(n)"
-            let taken = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE key = ?)"), arguments: [candidate + suffix]) ?? false
+            let taken: Bool
+            if let insertedKeys {
+                taken = insertedKeys.contains(candidate + suffix)
+            } else {
+                taken = try Bool.fetchOne(keyTaken, arguments: [candidate + suffix]) ?? false
+            }
             if !taken { return candidate }
             n += 1
         }
@@ -302,5 +329,172 @@ struct ItemWriter {
             action: current == nil ? .save : .edit, rubricHash: labels.rubric.hash, scores: scores, at: importedAt
         ).insert(db)
         return (true, rounded)
+    }
+}
+
+/// A drafted item with its stored JSON texts and content hash, computed off the writer's thread.
+struct PreparedRow {
+    var draft: DraftItem
+    var fieldsJSON: String
+    var turnsJSON: String
+    var captionsJSON: String
+    var contentHash: String
+
+    init(draft: DraftItem, original: Data) {
+        self.draft = draft
+        fieldsJSON = JSONValue.object(draft.fields).serialized()
+        turnsJSON = JSONValue.array(draft.turns.map { .object(JSONObject(["from": .string($0.from), "value": .string($0.value)])) }).serialized()
+        captionsJSON = JSONValue.array(draft.captions.map(JSONValue.string)).serialized()
+        var hasher = SHA256()
+        for var part in [draft.image ?? "", captionsJSON, turnsJSON, fieldsJSON] {
+            part.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            ItemWriter.zero.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        }
+        hasher.update(data: original)
+        contentHash = hexDigits(hasher.finalize().prefix(16))
+    }
+}
+
+/// One record ready to write: its items and its original bytes.
+struct PreparedRecord {
+    var index: Int
+    /// Byte offsets of the record in its file.
+    var start: Int
+    var end: Int
+    var rows: [PreparedRow]
+    var original: Data
+}
+
+/// Turns a file's records into `PreparedRecord`s: parse (by the reader), draft by the format, stamp
+/// `--set` fields, attach captions, serialize and hash. Used by the preparing thread only.
+final class RecordPreparer: @unchecked Sendable {
+    let reader: RecordReader
+    let format: ImportFormat
+    let stem: String
+    let questions: [String: MMInstructFormat.Question]
+    let setFields: [(String, String)]
+    let captionIndex: CaptionIndex?
+
+    init(reader: RecordReader, format: ImportFormat, stem: String, questions: [String: MMInstructFormat.Question],
+         setFields: [(String, String)], captionIndex: CaptionIndex?) {
+        self.reader = reader
+        self.format = format
+        self.stem = stem
+        self.questions = questions
+        self.setFields = setFields
+        self.captionIndex = captionIndex
+    }
+
+    func prepare(_ record: RecordReader.Record) throws(ImportError) -> PreparedRecord {
+        let range = record.range
+        if format == .mmInstructQuestions { return PreparedRecord(index: record.index, start: range.lowerBound, end: range.upperBound, rows: [], original: Data()) }
+        var drafts: [DraftItem]
+        do throws(RecordProblem) {
+            switch format {
+            case .llava: drafts = try LLaVAFormat.items(record.value)
+            case .alpaca: drafts = try AlpacaFormat.items(record.value)
+            case .questionSets: drafts = try QuestionSetFormat.items(record.value)
+            case .mmInstructAnswers: drafts = try MMInstructFormat.items(record.value, stem: stem, questions: questions)
+            case .mmInstructQuestions: drafts = []
+            }
+        } catch {
+            throw reader.error(at: range.lowerBound, record: record.index, field: error.field, error.message)
+        }
+        for i in drafts.indices {
+            for (field, value) in setFields { drafts[i].fields[field] = .string(value) }
+            if drafts[i].captions.isEmpty, let image = drafts[i].image, let captionIndex {
+                drafts[i].captions = captionIndex.captions(forImage: image)
+            }
+        }
+        let original = drafts.isEmpty ? Data() : reader.data.subdata(in: range)
+        return PreparedRecord(
+            index: record.index, start: range.lowerBound, end: range.upperBound,
+            rows: drafts.map { PreparedRow(draft: $0, original: original) }, original: original)
+    }
+}
+
+/// A bounded queue of prepared records between the preparing thread and the writer. The preparer
+/// stops at the first problem, which `next()` throws after every record before it was handed out.
+final class RecordPipeline: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var batches: [[PreparedRecord]] = []
+    private var head = 0
+    private var finished = false
+    private var failure: ImportError?
+    private var stopped = false
+    private var thread: Thread?
+    private var threadDone = false
+    /// Batches waiting at most; with `batchSize` records each this bounds memory to a few MB.
+    private let capacity = 16
+    private let batchSize = 64
+
+    func start(_ preparer: RecordPreparer) {
+        let thread = Thread { [self] in
+            var batch: [PreparedRecord] = []
+            batch.reserveCapacity(batchSize)
+            var problem: ImportError?
+            do throws(ImportError) {
+                try preparer.reader.forEach { record throws(ImportError) in
+                    batch.append(try preparer.prepare(record))
+                    if batch.count == batchSize {
+                        guard push(batch) else { throw ImportError(file: preparer.reader.path, message: "stopped") }
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+            } catch {
+                problem = error
+            }
+            condition.lock()
+            if !batch.isEmpty && !stopped { batches.append(batch) }
+            failure = problem
+            finished = true
+            threadDone = true
+            condition.broadcast()
+            condition.unlock()
+        }
+        thread.name = "winnow-import-prepare"
+        thread.stackSize = 8 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Waits for room; false when the writer stopped.
+    private func push(_ batch: [PreparedRecord]) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches.count - head >= capacity && !stopped { condition.wait() }
+        if stopped { return false }
+        batches.append(batch)
+        condition.broadcast()
+        return true
+    }
+
+    /// The next batch in file order, nil at the end; throws the preparer's problem after the batches before it.
+    func next() throws(ImportError) -> [PreparedRecord]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == batches.count && !finished { condition.wait() }
+        if head < batches.count {
+            let batch = batches[head]
+            batches[head] = []
+            head += 1
+            if head > 64 {
+                batches.removeFirst(head)
+                head = 0
+            }
+            condition.broadcast()
+            return batch
+        }
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// Stops the preparer (if still running) and waits for its thread to end.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        while thread != nil && !threadDone { condition.wait() }
+        condition.unlock()
     }
 }
