@@ -127,7 +127,11 @@ static void winnow_restore_terminal_once(void) {
 
 static void winnow_fatal_signal_handler(int signal_number) {
     winnow_restore_terminal_once();
-    if (signal_number > 0 && signal_number < NSIG) {
+    if (signal_number == SIGINT || signal_number == SIGTERM || signal_number == SIGHUP) {
+        /* The handler before ours is ncurses' own, which would exit(1): die of the signal instead,
+           so a parent (a shell, a supervisor) sees how the process ended. */
+        signal(signal_number, SIG_DFL);
+    } else if (signal_number > 0 && signal_number < NSIG) {
         sigaction(signal_number, &winnow_previous_actions()[signal_number], NULL);
     } else {
         signal(signal_number, SIG_DFL);

@@ -125,6 +125,24 @@ final class LabelScreenTmuxTests: XCTestCase {
         XCTAssertTrue(styled.contains("image 160×120"), "the image is a labelled box without colour")
     }
 
+    func testTheTerminalIsRestoredWhenTheProcessIsKilledBySignal() throws {
+        let screen = try startLabeling()
+        let pid = try XCTUnwrap(screen.panePID())
+        let child = try String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)
+            .split(separator: " ").compactMap { Int32($0) }.first
+        XCTAssertEqual(kill(try XCTUnwrap(child), SIGTERM), 0)
+        // The handler leaves curses (the alternate screen ends, so the labeling screen is gone) and then
+        // dies of the signal as it would have: 128 + 15.
+        let text = try screen.waitFor(text: "EXITED rc=143")
+        XCTAssertFalse(text.contains("Image relevance"), "the labeling screen is still drawn:\n\(text)")
+        // Echo and line mode are back on the pane's terminal.
+        let tty = try Tmux.run(["-S", screen.socket, "display-message", "-p", "-t", screen.name, "#{pane_tty}"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let modes = try shell("stty -a < \(tty)").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init)
+        XCTAssertTrue(modes.contains("echo"), "echo is off: \(modes)")
+        XCTAssertTrue(modes.contains("icanon"), "line mode is off: \(modes)")
+    }
+
     func testHelpShowsAllKeys() throws {
         let screen = try startLabeling()
         try screen.send("?")
@@ -132,5 +150,17 @@ final class LabelScreenTmuxTests: XCTestCase {
         XCTAssertTrue(text.contains("walk this session's history"))
         try screen.send("Escape")
         try screen.waitFor("help closed") { !$0.contains("walk this session's history") }
+    }
+
+    private func shell(_ command: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
     }
 }
