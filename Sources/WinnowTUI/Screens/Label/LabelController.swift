@@ -121,7 +121,7 @@ public final class LabelController {
             history.append((id, event.id!))
         }
         let key = state.item?.key ?? ""
-        try refreshProgress()
+        try refreshProgress(saved: event)
         // Enter in history moves forward through it; otherwise back to the queue.
         if let position = historyPosition, position + 1 < history.count {
             historyPosition = position + 1
@@ -340,18 +340,38 @@ public final class LabelController {
         state.preview = HalfBlockRenderer.render(decoded, maxColumns: columns, maxRows: rows, colorMode: colorMode)
     }
 
-    private func refreshProgress() throws {
-        let figures = try log.progress(annotator: annotator)
+    /// The header's figures. Counting every item and every current label is a scan that grows with the
+    /// pool (milliseconds at 158k items), too slow to do between Enter and the next item: the counts are
+    /// read at most every `progressInterval` seconds, and this session's saves are added in between.
+    private func refreshProgress(saved event: LabelEvent? = nil) throws {
+        let t = now()
+        if let event, var figures = progressFigures, t - progressReadAt < LabelController.progressInterval {
+            if event.action == .save {
+                figures.labeled += 1
+                figures.mine += 1
+            }
+            figures.mySeconds += event.activeSeconds
+            progressFigures = figures
+        } else {
+            progressFigures = try log.progress(annotator: annotator)
+            progressReadAt = t
+        }
+        guard let figures = progressFigures else { return }
         state.progress.total = figures.items
-        state.progress.labeled = figures.labeled
+        state.progress.labeled = min(figures.labeled, figures.items)
         state.progress.session = history.count
         if figures.mine >= 1, figures.mySeconds > 0 {
             let pace = Double(figures.mine) / figures.mySeconds * 3600
             state.progress.itemsPerHour = pace
-            state.progress.etaSeconds = Double(figures.items - figures.labeled) / pace * 3600
+            state.progress.etaSeconds = Double(max(0, figures.items - figures.labeled)) / pace * 3600
         } else {
             state.progress.itemsPerHour = nil
             state.progress.etaSeconds = nil
         }
     }
+
+    /// How often the header's counts are read from the database (other annotators' labels show up then).
+    static let progressInterval = 10.0
+    private var progressFigures: LabelLog.Progress?
+    private var progressReadAt = -Double.infinity
 }
