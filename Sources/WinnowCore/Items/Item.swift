@@ -53,12 +53,6 @@ public struct Item: Sendable, Equatable {
         self.candidateIndex = candidateIndex
         self.original = original
     }
-
-    var turnsJSON: String {
-        JSONValue.array(turns.map { .object(JSONObject(["from": .string($0.from), "value": .string($0.value)])) }).serialized()
-    }
-
-    var captionsJSON: String { JSONValue.array(captions.map(JSONValue.string)).serialized() }
 }
 
 extension Item: FetchableRecord {
