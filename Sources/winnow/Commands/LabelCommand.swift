@@ -83,6 +83,7 @@ enum LoginName {
     static func current() -> String {
         if let user = ProcessInfo.processInfo.environment["USER"], !user.isEmpty { return user }
         if let login = getlogin() { return String(cString: login) }
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
         return "annotator"
     }
 }
