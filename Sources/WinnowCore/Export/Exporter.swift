@@ -86,7 +86,13 @@ public struct Exporter {
         }
         let resolved = try ScoreResolver.resolve(store: store, rubric: rubric, source: options.source)
         let (items, formats) = try store.pool.read { db -> ([Item], [Int64: String]) in
-            let items = try Item.fetchAll(db, sql: "SELECT * FROM item ORDER BY id")
+            // Without the original bytes: they are read one record at a time while writing, so the pool is
+            // never held twice (once parsed, once as bytes).
+            let items = try Item.fetchAll(db, sql: """
+                SELECT id, key, group_key, image, captions, turns, fields, source_name, record_index, part, source_file_id,
+                       turn_index, candidate_index, X'' AS original, content_hash
+                FROM item ORDER BY id
+                """)
             var formats: [Int64: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT i.id, s.format FROM item i LEFT JOIN source_file s ON s.id = i.source_file_id") {
                 formats[row["id"]] = row["format"] ?? ExportFormat.llava.rawValue
@@ -120,19 +126,24 @@ public struct Exporter {
         let writer = try AtomicFileWriter(path: options.output)
         do {
             switch options.format {
-            case .llava:
-                try writer.write("[\n")
-                for (i, unit) in units.enumerated() {
-                    if i > 0 { try writer.write(",\n") }
-                    let record = builder.llava(unit)
-                    if let bytes = record.bytes { try writer.write(bytes) } else { try writer.write(record.value.serialized()) }
-                }
-                try writer.write(units.isEmpty ? "]\n" : "\n]\n")
-                summary.records = units.count
-            case .jsonl, .steerlm:
-                for unit in units {
-                    let value = options.format == .jsonl ? builder.jsonl(unit) : builder.steerlm(unit)
-                    try writer.write(value.serialized() + "\n")
+            case .llava, .jsonl, .steerlm:
+                // One read transaction for the whole write: each unit's original record is fetched as it
+                // is written, from one consistent snapshot.
+                try store.pool.read { db in
+                    let original = try db.makeStatement(sql: "SELECT original FROM item WHERE id = ?")
+                    if options.format == .llava { try writer.write("[\n") }
+                    for (i, var unit) in units.enumerated() {
+                        unit.items[0].original = try Data.fetchOne(original, arguments: [unit.items[0].id]) ?? Data()
+                        switch options.format {
+                        case .llava:
+                            if i > 0 { try writer.write(",\n") }
+                            let record = builder.llava(unit)
+                            if let bytes = record.bytes { try writer.write(bytes) } else { try writer.write(record.value.serialized()) }
+                        case .jsonl: try writer.write(builder.jsonl(unit).serialized() + "\n")
+                        default: try writer.write(builder.steerlm(unit).serialized() + "\n")
+                        }
+                    }
+                    if options.format == .llava { try writer.write(units.isEmpty ? "]\n" : "\n]\n") }
                 }
                 summary.records = units.count
             case .dpo, .dpoLLaVA:
