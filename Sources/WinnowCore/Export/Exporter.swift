@@ -270,7 +270,7 @@ public struct Exporter {
 
     static func sha256(path: String) throws -> String {
         let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return hexDigits(SHA256.hash(data: data))
     }
 }
 

@@ -68,6 +68,8 @@ public final class ItemServer {
     private var cursor = 0
     private var skipped: [Int64] = []
     private var skippedSet: Set<Int64> = []
+    /// Overlap items someone else has graded that are still open to this annotator (served first).
+    private var overlapOpen: Set<Int64> = []
     /// Items known not to be open to this annotator; refreshed as items are checked.
     private var taken: Set<Int64> = []
     /// Items of the overlap sample.
@@ -106,9 +108,6 @@ public final class ItemServer {
         try rebuildQueue()
     }
 
-    /// Items of all items; the header's total.
-    public var total: Int { entries.count }
-
     /// Orders the queue anew from the current model (or the spread order without one): items this
     /// annotator may still grade. Overlap items someone else has graded come first, so agreement data
     /// arrives early.
@@ -123,8 +122,6 @@ public final class ItemServer {
         overlapOpen = Set(open)
         cursor = 0
     }
-
-    private var overlapOpen: Set<Int64> = []
 
     /// Re-ranks the queue when a newer model version has become current (the worker refits in the
     /// background); returns true when it did.

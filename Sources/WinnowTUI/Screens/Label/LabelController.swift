@@ -153,9 +153,7 @@ public final class LabelController {
         guard let event = try log.event(id: last.event) else { return }
         try log.undo(event)
         server.markUnlabeled(last.item)
-        if let id = currentItem, id != last.item, pending == nil, historyPosition == nil, !state.editing {
-            pending = (id, state.reasonValue ?? .resumed)
-        }
+        parkQueueItem(except: last.item)
         historyPosition = nil
         _ = try server.lease(last.item, ignoreLabels: true)
         try show(last.item, reason: .undone)
@@ -183,9 +181,7 @@ public final class LabelController {
             try resumeQueue()
             return
         }
-        if historyPosition == nil, let id = currentItem, !state.editing, pending == nil {
-            pending = (id, state.reasonValue ?? .resumed)
-        }
+        parkQueueItem(except: nil)
         historyPosition = position
         try showSaved(history[position].item)
     }
@@ -195,15 +191,14 @@ public final class LabelController {
             state.message = "No item with key \(key)"
             return
         }
-        if try log.current(itemId: id, annotator: annotator) == nil, let other = try server.holder(of: id) {
+        let mine = try log.current(itemId: id, annotator: annotator)
+        if mine == nil, let other = try server.holder(of: id) {
             state.message = "\(key) is being graded by \(other) right now"
             return
         }
-        if historyPosition == nil, let current = currentItem, current != id, !state.editing, pending == nil {
-            pending = (current, state.reasonValue ?? .resumed)
-        }
+        parkQueueItem(except: id)
         historyPosition = nil
-        if try log.current(itemId: id, annotator: annotator) != nil {
+        if mine != nil {
             try showSaved(id)
         } else {
             _ = try server.lease(id, ignoreLabels: true, served: .jumped)
@@ -220,6 +215,13 @@ public final class LabelController {
         case .success(let viewer): state.message = "Opened \(image) in \(viewer)"
         case .failure(let error): state.message = error.message
         }
+    }
+
+    /// Before a detour (history, undo, jump), keeps the queue's item on screen to come back to, unless
+    /// the screen already shows a detour or the detour goes to that same item.
+    private func parkQueueItem(except target: Int64?) {
+        guard historyPosition == nil, !state.editing, pending == nil, let id = currentItem, id != target else { return }
+        pending = (id, state.reasonValue ?? .resumed)
     }
 
     // MARK: showing items
