@@ -19,14 +19,29 @@ final class LabelScreenTmuxTests: XCTestCase {
         winnow?.remove()
     }
 
-    private func startLabeling(annotator: String = "ana", width: Int = 120, height: Int = 40) throws -> Tmux {
+    /// `winnow label` on the test's database with the bundled rubric and images, as a shell command.
+    private func labelCommand(annotator: String = "ana") -> String {
         let root = WinnowProcess.packageRoot.path
-        let command = [WinnowProcess.binary.path, "label", "--db", winnow.database.path, "--rubric", "\(root)/rubrics/llava-quality.yaml",
-                       "--images", "\(root)/data/sample/images", "--annotator", annotator].map(Tmux.quote).joined(separator: " ")
-        let session = try Tmux(command: command, width: width, height: height, environment: ["WINNOW_LOG": winnow.directory.appendingPathComponent("winnow.log").path])
+        return [WinnowProcess.binary.path, "label", "--db", winnow.database.path, "--rubric", "\(root)/rubrics/llava-quality.yaml",
+                "--images", "\(root)/data/sample/images", "--annotator", annotator].map(Tmux.quote).joined(separator: " ")
+    }
+
+    /// Starts the labeling screen in tmux; waits for its first item unless `waitForQueue` is false.
+    private func startLabeling(annotator: String = "ana", width: Int = 120, height: Int = 40, environment: [String: String] = [:],
+                               waitForQueue: Bool = true) throws -> Tmux {
+        var env = ["WINNOW_LOG": winnow.directory.appendingPathComponent("winnow.log").path]
+        env.merge(environment) { $1 }
+        let session = try Tmux(command: labelCommand(annotator: annotator), width: width, height: height, environment: env)
         tmux = session
-        try session.waitFor(text: "cold start")
+        if waitForQueue { try session.waitFor(text: "cold start") }
         return session
+    }
+
+    /// The pid of the `winnow` process: the child of the shell running in the pane.
+    private func winnowPID(_ screen: Tmux) throws -> Int32 {
+        let pid = try XCTUnwrap(screen.panePID())
+        let children = try String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)
+        return try XCTUnwrap(children.split(separator: " ").compactMap { Int32($0) }.first)
     }
 
     private func exportedLabels() throws -> [String] {
@@ -51,26 +66,13 @@ final class LabelScreenTmuxTests: XCTestCase {
         try screen.send("3", "3", "3", "0", "3", "3", "Enter")
         let after = try screen.waitFor(text: "1/15 labeled")
         let shownKey = try XCTUnwrap(after.split(separator: "\n").dropFirst().first.flatMap { $0.split(separator: " ").dropFirst().first }).description
-        let pid = try XCTUnwrap(screen.panePID())
-        // The pane runs `sh -c`; kill -9 its child, the winnow process.
-        let child = try String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)
-            .split(separator: " ").compactMap { Int32($0) }.first
-        XCTAssertEqual(kill(try XCTUnwrap(child), SIGKILL), 0)
+        XCTAssertEqual(kill(try winnowPID(screen), SIGKILL), 0)
         try screen.waitFor(text: "EXITED rc=137")
         XCTAssertEqual(try exportedLabels().count, 1)
         screen.kill()
-        let again = try startLabelingResumed()
+        let again = try startLabeling(waitForQueue: false)
         let text = try again.waitFor(text: "resumed: where you left off")
         XCTAssertTrue(text.contains(shownKey), "expected \(shownKey) on screen:\n\(text)")
-    }
-
-    private func startLabelingResumed() throws -> Tmux {
-        let root = WinnowProcess.packageRoot.path
-        let command = [WinnowProcess.binary.path, "label", "--db", winnow.database.path, "--rubric", "\(root)/rubrics/llava-quality.yaml",
-                       "--images", "\(root)/data/sample/images", "--annotator", "ana"].map(Tmux.quote).joined(separator: " ")
-        let session = try Tmux(command: command)
-        tmux = session
-        return session
     }
 
     func testResizeBelowTheMinimumSaysSoAndComesBack() throws {
@@ -113,12 +115,7 @@ final class LabelScreenTmuxTests: XCTestCase {
     }
 
     func testNoColorDrawsWithoutColours() throws {
-        let root = WinnowProcess.packageRoot.path
-        let command = [WinnowProcess.binary.path, "label", "--db", winnow.database.path, "--rubric", "\(root)/rubrics/llava-quality.yaml",
-                       "--images", "\(root)/data/sample/images", "--annotator", "ana"].map(Tmux.quote).joined(separator: " ")
-        let session = try Tmux(command: command, environment: ["NO_COLOR": "1"])
-        tmux = session
-        try session.waitFor(text: "cold start")
+        let session = try startLabeling(environment: ["NO_COLOR": "1"])
         let styled = try Tmux.run(["-S", session.socket, "capture-pane", "-e", "-p", "-t", session.name])
         XCTAssertFalse(styled.contains("38;5;"), "a 256-colour foreground was drawn")
         XCTAssertFalse(styled.contains("48;5;"), "a 256-colour background was drawn")
@@ -127,10 +124,7 @@ final class LabelScreenTmuxTests: XCTestCase {
 
     func testTheTerminalIsRestoredWhenTheProcessIsKilledBySignal() throws {
         let screen = try startLabeling()
-        let pid = try XCTUnwrap(screen.panePID())
-        let child = try String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)
-            .split(separator: " ").compactMap { Int32($0) }.first
-        XCTAssertEqual(kill(try XCTUnwrap(child), SIGTERM), 0)
+        XCTAssertEqual(kill(try winnowPID(screen), SIGTERM), 0)
         // The handler leaves curses (the alternate screen ends, so the labeling screen is gone) and then
         // dies of the signal as it would have: 128 + 15.
         let text = try screen.waitFor(text: "EXITED rc=143")
