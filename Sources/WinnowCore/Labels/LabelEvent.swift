@@ -104,9 +104,8 @@ public struct StoredRubric: Sendable, Equatable {
 
     /// Records the rubric if this hash is new.
     public func save(_ db: Database) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO rubric(hash, name, version, normalized, added_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [hash, name, version, normalized, Timestamp.now()])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO rubric(hash, name, version, normalized, added_at) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [hash, name, version, normalized, Timestamp.now()])
     }
 }
 

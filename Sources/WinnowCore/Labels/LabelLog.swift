@@ -41,11 +41,22 @@ public struct LabelLog: Sendable {
         scores: String, activeSeconds: Double, note: String? = nil, flag: Bool = false, at: String = Timestamp.now()
     ) throws -> LabelEvent {
         try store.pool.write { db in
-            try rubric.save(db)
-            return try Self.append(
-                db, itemId: itemId, annotator: annotator, role: role, source: source, rubricHash: rubric.hash, scores: scores,
+            try Self.save(
+                db, itemId: itemId, annotator: annotator, role: role, source: source, rubric: rubric, scores: scores,
                 activeSeconds: activeSeconds, note: note, flag: flag, at: at)
         }
+    }
+
+    /// `save` inside the caller's write transaction (the labeling screen commits a save together with
+    /// the lease of the next item).
+    public static func save(
+        _ db: Database, itemId: Int64, annotator: String, role: LabelRole = .annotator, source: String? = nil, rubric: StoredRubric,
+        scores: String, activeSeconds: Double, note: String? = nil, flag: Bool = false, at: String = Timestamp.now()
+    ) throws -> LabelEvent {
+        try rubric.save(db)
+        return try append(
+            db, itemId: itemId, annotator: annotator, role: role, source: source, rubricHash: rubric.hash, scores: scores,
+            activeSeconds: activeSeconds, note: note, flag: flag, at: at)
     }
 
     static func append(

@@ -37,6 +37,11 @@ public struct ModelVersion: Sendable, Equatable {
             """).map(ModelVersion.init(row:))
     }
 
+    /// The current version's id alone: one indexed row, cheap enough to ask on every Enter.
+    public static func currentId(_ db: Database) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT model_version_id FROM current_model WHERE id = 1"))
+    }
+
     public static func current(store: Store) throws -> ModelVersion? {
         try store.pool.read { db in try current(db) }
     }

@@ -18,6 +18,8 @@ public enum ServeReason: Sendable, Equatable {
     case history
     /// Brought back by an undo.
     case undone
+    /// Drawn at random (seeded) because the queue was still being ordered (a large pool, just opened).
+    case whileOrdering
 
     /// The reason as `serve_log` records it.
     public var logName: String {
@@ -29,6 +31,7 @@ public enum ServeReason: Sendable, Equatable {
         case .jumped: return "jumped"
         case .history: return "history"
         case .undone: return "undone"
+        case .whileOrdering: return "random while ordering"
         }
     }
 
@@ -41,6 +44,7 @@ public enum ServeReason: Sendable, Equatable {
         case .jumped: return "jumped to by key"
         case .history: return "history: your saved label"
         case .undone: return "undone: back to edit"
+        case .whileOrdering: return "random pick: the queue is still being ordered"
         }
     }
 }
@@ -58,80 +62,118 @@ public enum ServeReason: Sendable, Equatable {
 /// are not served the same item: the second sees the first's lease and moves on. A lease lasts
 /// `lease_seconds` and is renewed while the annotator works, so an abandoned session holds nothing
 /// for long.
+///
+/// The queue's order is computed on a background thread (`QueueBuild`): when a new server's order is not
+/// ready within `orderingWait`, items are drawn at random (seeded probes over the item ids, reason
+/// `whileOrdering`) until it is; a new model version is ordered in the background while the old order
+/// goes on serving.
 public final class ItemServer {
+    public typealias Served = (id: Int64, reason: ServeReason)
+
     public let store: Store
     public let annotator: String
-    /// The queue this server walks: every unlabeled item once, in the current model's order.
+    /// The queue this server walks: every item unlabeled when it was ordered, in the model's order.
     public private(set) var entries: [QueueEntry] = []
     /// The model version `entries` came from; nil at cold start.
     public private(set) var modelVersion: Int64?
+    /// Whether `entries` holds a finished order yet.
+    public private(set) var isOrdered = false
+    /// How long serving waits for a new server's order before drawing items at random instead.
+    public var orderingWait = 0.05
     private var cursor = 0
+    private var build: QueueBuild?
+    /// The model version `build` is ordering for (nil: cold start).
+    private var buildVersion: Int64?
     private var skipped: [Int64] = []
     private var skippedSet: Set<Int64> = []
-    /// Overlap items someone else has graded that are still open to this annotator (served first).
-    private var overlapOpen: Set<Int64> = []
+    /// Overlap items someone else has graded that are still open to this annotator: served first.
+    private var overlapOpen: [Int64] = []
     /// Items known not to be open to this annotator; refreshed as items are checked.
     private var taken: Set<Int64> = []
-    /// Items of the overlap sample.
-    public private(set) var overlapItems: Set<Int64> = []
+    /// Items whose overlap-sample membership has been looked up (by key).
+    private var overlapMembership: [Int64: Bool] = [:]
+    private var probes: SeededGenerator
+    private var idRange: ClosedRange<Int64>?
     public let minAnnotators: Int
+    public let overlap: Double
+    public let seed: UInt64
     public var leaseSeconds: Double
 
-    public init(store: Store, annotator: String) throws {
+    /// Tests pass `beforeOrdering` to hold every background ordering until they let it go.
+    private let beforeOrdering: (@Sendable () -> Void)?
+
+    public convenience init(store: Store, annotator: String) throws {
+        try self.init(store: store, annotator: annotator, beforeOrdering: nil)
+    }
+
+    init(store: Store, annotator: String, beforeOrdering: (@Sendable () -> Void)?) throws {
         self.store = store
+        self.beforeOrdering = beforeOrdering
         self.annotator = annotator
         let config = Config(store: store)
         leaseSeconds = try config.double(.leaseSeconds)
-        let seed = UInt64(try config.integer(.seed))
-        let overlap = try config.double(.overlap)
+        seed = UInt64(try config.integer(.seed))
+        overlap = try config.double(.overlap)
         minAnnotators = try config.integer(.minAnnotators)
-        (overlapItems, taken) = try store.pool.read { [annotator, minAnnotators] db in
-            var overlapItems: Set<Int64> = []
-            if overlap > 0 {
-                for row in try Row.fetchAll(db, sql: "SELECT id, key FROM item") {
-                    if ItemServer.isInOverlapSample(key: row["key"], overlap: overlap, seed: seed) { overlapItems.insert(row["id"]) }
-                }
-            }
+        probes = SeededGenerator(seed: seed ^ FNV1a.hash(annotator))
+        // Only labeled items can be closed to this annotator or be overlap items waiting for them, so this
+        // reads the labels, not the pool.
+        var open: [Int64] = []
+        (taken, idRange) = try store.pool.read { [annotator, minAnnotators, overlap, seed] db in
             var taken: Set<Int64> = []
             for row in try Row.fetchAll(db, sql: """
-                SELECT item_id, count(DISTINCT annotator) AS people, max(annotator = ?) AS mine
-                FROM current_label WHERE role IN ('annotator', 'gold') GROUP BY item_id
+                SELECT c.item_id, i.key, count(DISTINCT c.annotator) AS people, max(c.annotator = ?) AS mine
+                FROM current_label c JOIN item i ON i.id = c.item_id
+                WHERE c.role IN ('annotator', 'gold') GROUP BY c.item_id ORDER BY c.item_id
                 """, arguments: [annotator])
             {
                 let id: Int64 = row["item_id"]
                 let people: Int = row["people"]
                 let mine: Bool = row["mine"]
-                if mine || !overlapItems.contains(id) || people >= minAnnotators { taken.insert(id) }
+                let inSample = ItemServer.isInOverlapSample(key: row["key"], overlap: overlap, seed: seed)
+                if mine || !inSample || people >= minAnnotators { taken.insert(id) } else { open.append(id) }
             }
-            return (overlapItems, taken)
+            let range = try Row.fetchOne(db, sql: "SELECT min(id) AS lo, max(id) AS hi FROM item").flatMap { row -> ClosedRange<Int64>? in
+                guard let lo = row["lo"] as Int64?, let hi = row["hi"] as Int64? else { return nil }
+                return lo...hi
+            }
+            return (taken, range)
         }
-        try rebuildQueue()
+        overlapOpen = open
+        startOrdering(for: try store.pool.read { db in try ModelVersion.currentId(db) })
     }
 
-    /// Orders the queue anew from the current model (or the spread order without one): items this
-    /// annotator may still grade. Overlap items someone else has graded come first, so agreement data
-    /// arrives early.
-    private func rebuildQueue() throws {
-        let scores = try ModelScores.current(store: store)
-        let queue = try QueuePolicy.order(store: store, scores: scores)
-        modelVersion = scores?.version.id
-        let queued = Set(queue.map(\.itemId))
-        let open = overlapItems.subtracting(taken).subtracting(queued).sorted()
-        entries = open.enumerated().map { QueueEntry(itemId: $0.element, reason: .coldStart, modelVersion: nil, uncertainty: nil, rank: $0.offset + 1) }
-            + queue
-        overlapOpen = Set(open)
+    private func startOrdering(for version: Int64?) {
+        build = QueueBuild(store: store, beforeOrdering: beforeOrdering)
+        buildVersion = version
+    }
+
+    /// Takes a finished order (waiting up to `seconds` for it).
+    private func adoptOrder(waiting seconds: Double) throws {
+        guard let build, let built = try build.result(waiting: seconds) else { return }
+        self.build = nil
+        entries = built.entries
+        modelVersion = built.modelVersion
         cursor = 0
+        isOrdered = true
     }
 
-    /// Re-ranks the queue when a newer model version has become current (the worker refits in the
-    /// background); returns true when it did.
+    /// Starts ordering the queue anew when a newer model version has become current (the worker refits
+    /// in the background); the current order serves until the new one is ready. Returns true when it did.
     @discardableResult
     public func refreshIfModelChanged() throws -> Bool {
-        let current = try ModelVersion.current(store: store)?.id
-        guard current != modelVersion else { return false }
-        try rebuildQueue()
+        try noteModel(try store.pool.read { db in try ModelVersion.currentId(db) })
+    }
+
+    private func noteModel(_ current: Int64?) throws -> Bool {
+        let ordering = build != nil ? buildVersion : modelVersion
+        guard current != ordering else { return false }
+        startOrdering(for: current)
         return true
     }
+
+    /// Waits for the order in progress (tests, and callers that need the model's order now).
+    public func waitForOrder() throws { try adoptOrder(waiting: .infinity) }
 
     /// Whether an item belongs to the overlap sample: a seeded hash of its key, so the sample is random,
     /// the same for everyone sharing the database, and stable as items are added.
@@ -152,23 +194,95 @@ public final class ItemServer {
     }
 
     /// Leases and returns the next item to grade, or nil when none is left for this annotator.
-    public func next() throws -> (id: Int64, reason: ServeReason)? {
-        try refreshIfModelChanged()
-        while cursor < entries.count {
-            let entry = entries[cursor]
-            cursor += 1
-            let id = entry.itemId
+    public func next() throws -> Served? {
+        try saveAndNext(item: nil) { _ in () }.next
+    }
+
+    /// Runs `save` (the label of `item`, the item on screen), releases this annotator's lease on `item`
+    /// and leases the next item, in one write transaction: one commit per Enter, and the label is
+    /// committed before the next item can be shown. If anything fails, nothing of it is written.
+    public func saveAndNext<T>(item: Int64?, save: (Database) throws -> T) throws -> (saved: T, next: Served?) {
+        try adoptOrder(waiting: isOrdered ? 0 : orderingWait)
+        // At the end of an order while a newer one is being made: wait for it rather than run dry.
+        if isOrdered, build != nil, !hasQueuedCandidate() { try adoptOrder(waiting: .infinity) }
+        let wasTaken = item.map { taken.contains($0) } ?? true
+        if let item { taken.insert(item) }
+        do {
+            var served: Served?
+            var newModel: Int64?
+            let saved = try store.pool.write { db -> T in
+                served = nil
+                let saved = try save(db)
+                if let item {
+                    try db.cachedStatement(sql: "DELETE FROM lease WHERE item_id = ? AND annotator = ?").execute(arguments: [item, annotator])
+                }
+                newModel = try ModelVersion.currentId(db)
+                served = try take(db)
+                return saved
+            }
+            _ = try noteModel(newModel)
+            if served == nil, build != nil {
+                // Ran out of random picks or of the order while one is being made.
+                try adoptOrder(waiting: .infinity)
+                return (saved, try next())
+            }
+            return (saved, served)
+        } catch {
+            if let item, !wasTaken { taken.remove(item) }
+            throw error
+        }
+    }
+
+    private func hasQueuedCandidate() -> Bool {
+        entries[cursor...].contains { !taken.contains($0.itemId) && !skippedSet.contains($0.itemId) }
+            || !overlapOpen.isEmpty || !skipped.isEmpty
+    }
+
+    /// Walks the overlap items, the order (or random picks while there is none) and the skipped items,
+    /// leasing the first that is open, inside `db`'s write transaction.
+    private func take(_ db: Database) throws -> Served? {
+        while !overlapOpen.isEmpty {
+            let id = overlapOpen.removeFirst()
             if taken.contains(id) || skippedSet.contains(id) { continue }
-            let reason: ServeReason = overlapOpen.contains(id) ? .overlap : .queue(entry)
-            if try lease(id, served: reason) { return (id, reason) }
+            if try lease(db, id, served: .overlap) { return (id, .overlap) }
             taken.insert(id)
+        }
+        if isOrdered {
+            while cursor < entries.count {
+                let entry = entries[cursor]
+                cursor += 1
+                let id = entry.itemId
+                if taken.contains(id) || skippedSet.contains(id) { continue }
+                if try lease(db, id, served: .queue(entry)) { return (id, .queue(entry)) }
+                taken.insert(id)
+            }
+        } else if let id = try randomOpenItem(db) {
+            return (id, .whileOrdering)
+        } else if build != nil {
+            return nil  // the caller waits for the order
         }
         // Then the skipped ones, oldest first.
         while let id = skipped.first {
             skipped.removeFirst()
             skippedSet.remove(id)
             if taken.contains(id) { continue }
-            if try lease(id, served: .skippedEarlier) { return (id, .skippedEarlier) }
+            if try lease(db, id, served: .skippedEarlier) { return (id, .skippedEarlier) }
+            taken.insert(id)
+        }
+        return nil
+    }
+
+    /// Leases an open item found by seeded probes over the id range; nil after a few misses (the pool is
+    /// mostly taken, and the order is worth waiting for).
+    private func randomOpenItem(_ db: Database) throws -> Int64? {
+        guard let idRange else { return nil }
+        let span = UInt64(idRange.upperBound - idRange.lowerBound) + 1
+        for _ in 0..<32 {
+            let probe = idRange.lowerBound + Int64(probes.next() % span)
+            guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM item WHERE id >= ? ORDER BY id LIMIT 1"), arguments: [probe])
+            else { continue }
+            if taken.contains(id) || skippedSet.contains(id) { continue }
+            if try lease(db, id, served: .whileOrdering) { return id }
             taken.insert(id)
         }
         return nil
@@ -179,38 +293,54 @@ public final class ItemServer {
     /// item the annotator asked for by key or returns to, when only another's live lease stops it.
     @discardableResult
     public func lease(_ id: Int64, ignoreLabels: Bool = false, served reason: ServeReason? = nil) throws -> Bool {
+        try store.pool.write { db in try lease(db, id, ignoreLabels: ignoreLabels, served: reason) }
+    }
+
+    private func lease(_ db: Database, _ id: Int64, ignoreLabels: Bool = false, served reason: ServeReason? = nil) throws -> Bool {
         let now = Date().timeIntervalSince1970
-        let allowed = overlapItems.contains(id) ? minAnnotators : 1
-        return try store.pool.write { db in
-            let labelers = try String.fetchAll(db.cachedStatement(sql: """
-                SELECT DISTINCT annotator FROM current_label WHERE item_id = ? AND role IN ('annotator', 'gold')
-                """), arguments: [id])
-            let holders = try String.fetchAll(db.cachedStatement(sql: """
-                SELECT annotator FROM lease WHERE item_id = ? AND annotator <> ? AND expires_at > ?
-                """), arguments: [id, annotator, now])
-            if ignoreLabels {
-                if !holders.isEmpty && allowed == 1 { return false }
-            } else {
-                if labelers.contains(annotator) { return false }
-                if Set(labelers).union(holders).count >= allowed { return false }
+        let allowed = try isOverlapItem(db, id) ? minAnnotators : 1
+        let labelers = try String.fetchAll(db.cachedStatement(sql: """
+            SELECT DISTINCT annotator FROM current_label WHERE item_id = ? AND role IN ('annotator', 'gold')
+            """), arguments: [id])
+        let holders = try String.fetchAll(db.cachedStatement(sql: """
+            SELECT annotator FROM lease WHERE item_id = ? AND annotator <> ? AND expires_at > ?
+            """), arguments: [id, annotator, now])
+        if ignoreLabels {
+            if !holders.isEmpty && allowed == 1 { return false }
+        } else {
+            if labelers.contains(annotator) { return false }
+            if Set(labelers).union(holders).count >= allowed { return false }
+        }
+        try db.cachedStatement(sql: """
+            INSERT INTO lease(item_id, annotator, expires_at) VALUES (?, ?, ?)
+            ON CONFLICT(item_id, annotator) DO UPDATE SET expires_at = excluded.expires_at
+            """).execute(arguments: [id, annotator, now + leaseSeconds])
+        if let reason {
+            var model: Int64?
+            var uncertainty: Double?
+            if case .queue(let entry) = reason {
+                model = entry.modelVersion
+                uncertainty = entry.uncertainty
             }
             try db.cachedStatement(sql: """
-                INSERT INTO lease(item_id, annotator, expires_at) VALUES (?, ?, ?)
-                ON CONFLICT(item_id, annotator) DO UPDATE SET expires_at = excluded.expires_at
-                """).execute(arguments: [id, annotator, now + leaseSeconds])
-            if let reason {
-                var model: Int64?
-                var uncertainty: Double?
-                if case .queue(let entry) = reason {
-                    model = entry.modelVersion
-                    uncertainty = entry.uncertainty
-                }
-                try db.cachedStatement(sql: """
-                    INSERT INTO serve_log(item_id, annotator, reason, model_version, uncertainty, at) VALUES (?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [id, annotator, reason.logName, model, uncertainty, Timestamp.now()])
-            }
-            return true
+                INSERT INTO serve_log(item_id, annotator, reason, model_version, uncertainty, at) VALUES (?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [id, annotator, reason.logName, model, uncertainty, Timestamp.now()])
         }
+        return true
+    }
+
+    /// Whether `id` is in the overlap sample (its key, hashed; remembered).
+    public func isOverlapItem(_ id: Int64) throws -> Bool {
+        try store.pool.read { db in try isOverlapItem(db, id) }
+    }
+
+    private func isOverlapItem(_ db: Database, _ id: Int64) throws -> Bool {
+        guard overlap > 0 else { return false }
+        if let known = overlapMembership[id] { return known }
+        guard let key = try String.fetchOne(db.cachedStatement(sql: "SELECT key FROM item WHERE id = ?"), arguments: [id]) else { return false }
+        let member = ItemServer.isInOverlapSample(key: key, overlap: overlap, seed: seed)
+        overlapMembership[id] = member
+        return member
     }
 
     /// Who else holds a live lease on `id`, if anyone.

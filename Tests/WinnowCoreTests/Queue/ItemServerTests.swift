@@ -71,7 +71,7 @@ final class ItemServerTests: CoreTestCase {
         _ = try Config(store: store).set("overlap", "0.5")
         _ = try Config(store: store).set("min_annotators", "2")
         let server = try ItemServer(store: store, annotator: "probe")
-        let overlap = server.overlapItems
+        let overlap = Set(try store.pool.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM item") }.filter { try server.isOverlapItem($0) })
         XCTAssertGreaterThan(overlap.count, 8, "about half of 40 items")
         XCTAssertLessThan(overlap.count, 32)
         let ana = try gradeAll("ana")
@@ -107,5 +107,141 @@ final class ItemServerTests: CoreTestCase {
         XCTAssertEqual(rows.map { $0["annotator"] as String }, ["ana", "ana", "ana", "ana"])
         XCTAssertTrue(rows.allSatisfy { ($0["model_version"] as Int64?) == nil }, "no model at cold start")
         XCTAssertEqual(rows.first?["item_id"] as Int64?, first.id)
+    }
+
+    /// Holds every background ordering of the servers made with `gate` until `open()`.
+    private final class Gate: @unchecked Sendable {
+        private let semaphore = DispatchSemaphore(value: 0)
+        private let lock = NSLock()
+        private var opened = false
+        func wait() {
+            if lock.withLock({ opened }) { return }
+            semaphore.wait()
+            semaphore.signal()
+        }
+        func open() {
+            lock.withLock { opened = true }
+            semaphore.signal()
+        }
+    }
+
+    func testWhileTheQueueIsOrderedItemsAreDrawnAtRandomAndNeverTwice() throws {
+        try importItems(30, types: ["a", "b", "c"])
+        let gate = Gate()
+        defer { gate.open() }
+        let server = try ItemServer(store: store, annotator: "ana", beforeOrdering: gate.wait)
+        server.orderingWait = 0
+        let log = LabelLog(store: try store)
+        var served: [Int64] = []
+        for _ in 0..<5 {
+            let next = try XCTUnwrap(server.next())
+            XCTAssertEqual(next.reason, .whileOrdering)
+            XCTAssertFalse(server.isOrdered)
+            served.append(next.id)
+            try log.save(itemId: next.id, annotator: "ana", rubric: rubric, scores: #"{"q":1}"#, activeSeconds: 1)
+            server.markLabeled(next.id)
+        }
+        XCTAssertEqual(Set(served).count, 5, "no item twice")
+        XCTAssertNotEqual(served, served.sorted(), "drawn at random, not in file order")
+        let leased = try store.pool.read { db in try Int64.fetchAll(db, sql: "SELECT item_id FROM lease WHERE annotator = 'ana' ORDER BY item_id") }
+        XCTAssertEqual(leased, served.sorted(), "each random pick is leased like any other")
+
+        gate.open()
+        try server.waitForOrder()
+        XCTAssertTrue(server.isOrdered)
+        while let next = try server.next() {
+            XCTAssertEqual(next.reason.logName, "cold start")
+            served.append(next.id)
+            try log.save(itemId: next.id, annotator: "ana", rubric: rubric, scores: #"{"q":1}"#, activeSeconds: 1)
+            server.markLabeled(next.id)
+        }
+        XCTAssertEqual(served.count, 30, "the order goes on with the items not yet served")
+        XCTAssertEqual(Set(served).count, 30)
+        let reasons = try store.pool.read { db in try String.fetchAll(db, sql: "SELECT reason FROM serve_log ORDER BY id") }
+        XCTAssertEqual(Array(reasons.prefix(5)), [String](repeating: "random while ordering", count: 5))
+    }
+
+    func testTheRandomPicksAreTheSameForTheSameDatabaseAndAnnotator() throws {
+        try importItems(50)
+        let gate = Gate()
+        defer { gate.open() }
+        func picks(_ annotator: String) throws -> [Int64] {
+            let server = try ItemServer(store: store, annotator: annotator, beforeOrdering: gate.wait)
+            server.orderingWait = 0
+            var ids: [Int64] = []
+            for _ in 0..<3 {
+                let next = try XCTUnwrap(server.next())
+                ids.append(next.id)
+                try server.release(next.id)
+            }
+            return ids
+        }
+        XCTAssertEqual(try picks("ana"), try picks("ana"))
+    }
+
+    func testASmallPoolIsServedInQueueOrderFromTheFirstItem() throws {
+        try importItems(12)
+        let server = try ItemServer(store: store, annotator: "ana")
+        server.orderingWait = 60  // a bound, not a pause: the order of 12 items is ready long before
+        let first = try XCTUnwrap(server.next())
+        XCTAssertEqual(first.reason.logName, "cold start")
+        XCTAssertTrue(server.isOrdered)
+    }
+
+    func testSaveAndNextCommitsTheLabelReleasesTheItemAndLeasesTheNextInOneGo() throws {
+        try importItems(3)
+        let server = try ItemServer(store: store, annotator: "ana")
+        try server.waitForOrder()
+        let first = try XCTUnwrap(server.next())
+        let (event, next) = try server.saveAndNext(item: first.id) { db in
+            try LabelLog.save(db, itemId: first.id, annotator: "ana", rubric: rubric, scores: #"{"q":2}"#, activeSeconds: 3)
+        }
+        let second = try XCTUnwrap(next)
+        XCTAssertNotEqual(second.id, first.id)
+        XCTAssertEqual(event.action, .save)
+        let leases = try store.pool.read { db in try Int64.fetchAll(db, sql: "SELECT item_id FROM lease WHERE annotator = 'ana'") }
+        XCTAssertEqual(leases, [second.id], "the saved item's lease is gone, the next one's is there")
+        XCTAssertNotNil(try LabelLog(store: try store).current(itemId: first.id, annotator: "ana"))
+
+        // A save that fails writes nothing: no label, the lease stays, no next item is taken.
+        struct Refused: Error {}
+        XCTAssertThrowsError(try server.saveAndNext(item: second.id) { _ -> Int in throw Refused() })
+        let after = try store.pool.read { db in try Int64.fetchAll(db, sql: "SELECT item_id FROM lease WHERE annotator = 'ana'") }
+        XCTAssertEqual(after, [second.id])
+        XCTAssertNil(try LabelLog(store: try store).current(itemId: second.id, annotator: "ana"))
+        // And the item is still the server's to serve: saving it for real then goes on to the third.
+        let (_, third) = try server.saveAndNext(item: second.id) { db in
+            try LabelLog.save(db, itemId: second.id, annotator: "ana", rubric: rubric, scores: #"{"q":2}"#, activeSeconds: 3)
+        }
+        XCTAssertNotNil(third)
+        XCTAssertNotEqual(third?.id, second.id)
+        XCTAssertNotEqual(third?.id, first.id)
+    }
+
+    func testANewModelIsOrderedInTheBackgroundWhileTheOldOrderServes() throws {
+        let rubric = try TestRubric.rubric()
+        let qualities = (0..<80).map { 1 + ($0 * 3) % 5 }
+        let ids = try Synthetic.insert(qualities.enumerated().map { Synthetic.item($0.offset, quality: $0.element) }, into: store)
+        try Synthetic.label((0..<30).map { (ids[$0], qualities[$0]) }, store: store, rubric: rubric)
+        let gate = Gate()
+        defer { gate.open() }
+        let server = try ItemServer(store: store, annotator: "ana", beforeOrdering: gate.wait)
+        server.orderingWait = 0
+        gate.open()
+        try server.waitForOrder()
+        XCTAssertNil(server.modelVersion, "cold: no model yet")
+        let cold = try XCTUnwrap(server.next())
+        XCTAssertEqual(cold.reason.logName, "cold start")
+
+        let version = try XCTUnwrap(RewardModel.refit(store: store, rubric: rubric))
+        XCTAssertTrue(try server.refreshIfModelChanged(), "a new version starts a new ordering")
+        XCTAssertFalse(try server.refreshIfModelChanged(), "once")
+        try server.waitForOrder()
+        XCTAssertEqual(server.modelVersion, version.id)
+        let warm = try XCTUnwrap(server.next())
+        guard case .queue(let entry) = warm.reason else { return XCTFail("served \(warm.reason)") }
+        XCTAssertEqual(entry.modelVersion, version.id)
+        XCTAssertNotNil(entry.uncertainty)
+        XCTAssertNotEqual(warm.id, cold.id)
     }
 }

@@ -41,6 +41,22 @@ final class LabelScreenRenderTests: XCTestCase {
         XCTAssertTrue(text.contains("(image file not found)"))
     }
 
+    func testTheItemPaneFollowsChangesToTheItemAndToTheWidth() throws {
+        var s = try state()
+        XCTAssertTrue(LabelScreen.render(s, width: 120, height: 40).text.contains("A ball."))
+        let copy = s
+        s.item?.turns[1] = Turn(from: "gpt", value: "A green cube.")
+        XCTAssertTrue(LabelScreen.render(s, width: 120, height: 40).text.contains("A green cube."), "a changed item is wrapped anew")
+        XCTAssertFalse(LabelScreen.render(s, width: 120, height: 40).text.contains("A ball."))
+        XCTAssertTrue(LabelScreen.render(copy, width: 120, height: 40).text.contains("A ball."), "the copy kept its own lines")
+        s.item?.captions = [String(repeating: "wide words ", count: 150)]
+        let narrow = LabelScreen.render(s, width: 90, height: 40)
+        XCTAssertGreaterThan(LabelScreen.maxScroll(s, width: 160, height: 24), 0)
+        XCTAssertGreaterThan(LabelScreen.maxScroll(s, width: 90, height: 24), LabelScreen.maxScroll(s, width: 160, height: 24),
+                             "narrower means more wrapped lines")
+        XCTAssertTrue(narrow.text.contains("• wide words"))
+    }
+
     func testRubricPaneShowsValuesWithKeysAndTheFocusedCriterionsAnchors() throws {
         var s = try state()
         s.values["correctness"] = .number(5)

@@ -108,11 +108,25 @@ public final class LabelController {
         guard let id = currentItem else { return }
         let scores = LabelLog.scoresJSON(state.values, rubric: rubric)
         let note = state.note.isEmpty ? nil : state.note
-        let event = try log.save(
-            itemId: id, annotator: annotator, rubric: storedRubric, scores: scores,
-            activeSeconds: (clock.activeSeconds * 10).rounded() / 10, note: note, flag: state.flag)
-        server.markLabeled(id)
-        try server.release(id)
+        let activeSeconds = (clock.activeSeconds * 10).rounded() / 10
+        // Enter in history moves forward through it, and a parked queue item comes back after a detour;
+        // otherwise the next item is the queue's, leased in the save's own transaction.
+        let inHistory = historyPosition.map { $0 + 1 < history.count } ?? false
+        let toQueue = !inHistory && pending == nil
+        let event: LabelEvent
+        var served: ItemServer.Served?
+        if toQueue {
+            (event, served) = try server.saveAndNext(item: id) { [annotator, storedRubric, state] db in
+                try LabelLog.save(db, itemId: id, annotator: annotator, rubric: storedRubric, scores: scores,
+                                  activeSeconds: activeSeconds, note: note, flag: state.flag)
+            }
+        } else {
+            event = try log.save(
+                itemId: id, annotator: annotator, rubric: storedRubric, scores: scores, activeSeconds: activeSeconds, note: note,
+                flag: state.flag)
+            server.markLabeled(id)
+            try server.release(id)
+        }
         if let position = historyPosition {
             history[position].event = event.id!
         } else if let i = history.firstIndex(where: { $0.item == id }) {
@@ -122,10 +136,12 @@ public final class LabelController {
         }
         let key = state.item?.key ?? ""
         try refreshProgress(saved: event)
-        // Enter in history moves forward through it; otherwise back to the queue.
-        if let position = historyPosition, position + 1 < history.count {
+        if inHistory, let position = historyPosition {
             historyPosition = position + 1
             try showSaved(history[position + 1].item)
+        } else if toQueue {
+            historyPosition = nil
+            try present(served)
         } else {
             historyPosition = nil
             try resumeQueue()
@@ -238,8 +254,13 @@ public final class LabelController {
     }
 
     private func showNext() throws {
-        if let next = try server.next() {
-            try show(next.id, reason: next.reason)
+        try present(try server.next())
+    }
+
+    /// Shows what the queue served, or the empty queue.
+    private func present(_ served: ItemServer.Served?) throws {
+        if let served {
+            try show(served.id, reason: served.reason)
         } else {
             currentItem = nil
             state.item = nil

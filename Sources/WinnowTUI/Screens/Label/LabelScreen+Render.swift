@@ -154,6 +154,10 @@ extension LabelScreen {
     /// The item pane's content at `width`, for drawing and for clamping the scroll.
     static func itemLines(_ state: LabelScreenState, width: Int) -> [Line] {
         guard let item = state.item, width > 4 else { return [] }
+        return item.wrapped.lines(width: width) { wrapItem(item, width: width) }
+    }
+
+    private static func wrapItem(_ item: LabelScreenState.ItemView, width: Int) -> [Line] {
         var lines: [Line] = []
         func wrapped(_ text: String, style: CellStyle, indent: Int) {
             for line in WordWrap.wrap(Sanitizer.displayable(text), width: width - indent) {

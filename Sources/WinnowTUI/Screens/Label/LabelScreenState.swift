@@ -1,3 +1,4 @@
+import Foundation
 import WinnowCore
 
 /// Everything the labeling screen shows. The screen is a pure function of this state and the terminal
@@ -29,13 +30,17 @@ public struct LabelScreenState: Sendable {
 
     /// The item as the screen shows it.
     public struct ItemView: Sendable, Equatable {
-        public var key: String
-        public var group: String
-        public var image: String?
-        public var imageMissing: Bool
-        public var captions: [String]
-        public var turns: [Turn]
-        public var fields: [(String, String)]
+        public var key: String { didSet { wrapped = WrappedLines() } }
+        public var group: String { didSet { wrapped = WrappedLines() } }
+        public var image: String? { didSet { wrapped = WrappedLines() } }
+        public var imageMissing: Bool { didSet { wrapped = WrappedLines() } }
+        public var captions: [String] { didSet { wrapped = WrappedLines() } }
+        public var turns: [Turn] { didSet { wrapped = WrappedLines() } }
+        public var fields: [(String, String)] { didSet { wrapped = WrappedLines() } }
+        /// The item pane's wrapped lines for the last width asked: wrapping a long item is most of a
+        /// frame's cost, and a key that only moves the focus or scrolls does not change them. Any change
+        /// to the item starts a fresh memo (copies share one until then).
+        var wrapped = WrappedLines()
 
         public init(key: String, group: String, image: String?, imageMissing: Bool, captions: [String], turns: [Turn], fields: [(String, String)] = []) {
             self.key = key
@@ -92,5 +97,22 @@ public struct LabelScreenState: Sendable {
     /// Required criteria without a value.
     public var missingRequired: [Criterion] {
         rubric.criteria.filter { $0.required && values[$0.id] == nil }
+    }
+}
+
+/// A memo of an item's wrapped lines at one width (see `ItemView.wrapped`).
+final class WrappedLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var width = -1
+    private var lines: [LabelScreen.Line] = []
+
+    func lines(width: Int, wrap: () -> [LabelScreen.Line]) -> [LabelScreen.Line] {
+        lock.lock()
+        defer { lock.unlock() }
+        if width != self.width {
+            lines = wrap()
+            self.width = width
+        }
+        return lines
     }
 }
