@@ -78,4 +78,39 @@ final class SampleImportCLITests: CLITestCase {
 
             """)
     }
+
+    func testAnImportKilledMidwayLeavesTheDatabaseAsItWas() throws {
+        _ = try succeed(["import", bundled("data/sample/conversation.json")])
+        let before = try winnow.dump()
+        // Enough records that the import is still writing when the kill comes.
+        let lines = (0..<60_000).map { i in
+            #"{"id": "big\#(i)", "image": "\#(i).jpg", "conversations": [{"from": "human", "value": "What is in image \#(i)?"}, {"from": "gpt", "value": "\#(String(repeating: "A long answer. ", count: 20))"}]}"#
+        }
+        let big = try winnow.write("big.jsonl", lines.joined(separator: "\n"))
+        let process = Process()
+        process.executableURL = WinnowProcess.binary
+        process.arguments = ["import", big, "--db", winnow.database.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The import is alone with the file, so it writes under a rollback journal; kill it once the
+        // journal and new pages are there (polling the files, not timing the import).
+        let journal = winnow.database.path + "-journal"
+        let startSize = (try? FileManager.default.attributesOfItem(atPath: winnow.database.path)[.size] as? Int) ?? 0
+        let deadline = Date().addingTimeInterval(120)
+        func size(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+        while process.isRunning && Date() < deadline && !(size(journal) > 0 && size(winnow.database.path) > startSize + 1_000_000) {
+            usleep(2_000)
+        }
+        XCTAssertTrue(process.isRunning, "the import ended before it could be killed; make the file bigger")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+
+        XCTAssertEqual(try winnow.dump(), before, "the killed import left nothing behind")
+        let status = try succeed(["status", "--json"])
+        XCTAssertTrue(status.stdout.hasPrefix(#"{"items":15,"#), status.stdout)
+        XCTAssertEqual(try winnow.sqlite("PRAGMA journal_mode"), "wal\n")
+        XCTAssertEqual(try winnow.sqlite("PRAGMA integrity_check"), "ok\n")
+    }
 }

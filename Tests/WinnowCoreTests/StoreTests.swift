@@ -91,6 +91,40 @@ final class StoreTests: CoreTestCase {
         XCTAssertEqual(mode, "wal")
     }
 
+    func testABulkWriteUsesTheRollbackJournalWhenAloneAndReturnsToWAL() throws {
+        let store = try self.store
+        _ = try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM item") }  // a reader connection exists
+        let inside = try store.bulkWrite { db in
+            try db.execute(sql: "INSERT INTO config(key, value) VALUES ('bulk', '1')")
+            return try String.fetchOne(db, sql: "PRAGMA journal_mode")
+        }
+        XCTAssertEqual(inside, "delete", "nobody else has the file open: new pages are written once")
+        XCTAssertEqual(try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }, "wal")
+        XCTAssertEqual(try store.pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM config WHERE key = 'bulk'") }, "1")
+
+        // A failure inside writes nothing, and the file is back in WAL mode.
+        struct Refused: Error {}
+        XCTAssertThrowsError(try store.bulkWrite { db in
+            try db.execute(sql: "INSERT INTO config(key, value) VALUES ('half', '1')")
+            throw Refused()
+        })
+        XCTAssertNil(try store.pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM config WHERE key = 'half'") })
+        XCTAssertEqual(try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }, "wal")
+    }
+
+    func testABulkWriteStaysInWALWhileAnotherConnectionHasTheFileOpen() throws {
+        let store = try self.store
+        let other = try Store(path: store.path)
+        _ = try other.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM item") }
+        let inside = try store.bulkWrite { db in
+            try db.execute(sql: "INSERT INTO config(key, value) VALUES ('bulk', '2')")
+            return try String.fetchOne(db, sql: "PRAGMA journal_mode")
+        }
+        XCTAssertEqual(inside, "wal")
+        XCTAssertEqual(try other.pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM config WHERE key = 'bulk'") }, "2",
+                       "the other connection reads the write")
+    }
+
     func testForeignKeysAreEnforced() throws {
         let on = try store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
         XCTAssertEqual(on, 1)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The one SQLite file that holds a Winnow project: items, rubrics, the label log, leases and config.
 ///
@@ -47,6 +48,28 @@ public final class Store: Sendable {
         } catch {
             throw StoreError.cannotOpen(path: path, reason: Store.describe(error))
         }
+    }
+
+    /// Runs `body` in one write transaction under SQLite's rollback journal instead of the WAL, when no
+    /// other connection has the file open. Pages appended to the file (a bulk import's new rows) are then
+    /// written once; in WAL mode they are written to the WAL and copied again by the checkpoint at commit
+    /// and at close, which is more than a second of a 158k-record import. When another connection holds the
+    /// file (a labeling session, another process), it runs as a plain WAL transaction instead, without
+    /// waiting. Either way the transaction is atomic: a failure or a kill leaves the file as it was.
+    public func bulkWrite<T>(_ body: (Database) throws -> T) throws -> T {
+        pool.releaseMemory()  // closes this pool's idle reader connections, which would keep the WAL in use
+        let switched = (try? pool.writeWithoutTransaction { db in try Store.setJournalMode(db, "delete") }) ?? false
+        defer {
+            if switched { _ = try? pool.writeWithoutTransaction { db in try Store.setJournalMode(db, "wal") } }
+        }
+        return try pool.write(body)
+    }
+
+    /// Switches the journal mode if SQLite can at once (it needs the file to itself); true when it did.
+    private static func setJournalMode(_ db: Database, _ mode: String) throws -> Bool {
+        sqlite3_busy_timeout(db.sqliteConnection, 0)
+        defer { sqlite3_busy_timeout(db.sqliteConnection, Int32(Store.busyTimeout * 1000)) }
+        return try String.fetchOne(db, sql: "PRAGMA journal_mode = \(mode)")?.lowercased() == mode
     }
 
     static func describe(_ error: any Error) -> String {
