@@ -191,6 +191,8 @@ struct PoolScorer {
     struct Output {
         var mean: [[Float]]
         var std: [[Float]]
+        /// What the queue ranks by: the rank uncertainty (`RankUncertainty`) when the overall score is
+        /// fitted, else the mean over targets of the std relative to the target's range.
         var uncertainty: [Float]
     }
 
@@ -304,6 +306,9 @@ struct PoolScorer {
         for c in 0..<t {
             means[c] = Array(UnsafeBufferPointer(start: meanBuffers[c], count: n))
             stds[c] = Array(UnsafeBufferPointer(start: stdBuffers[c], count: n))
+        }
+        if let overall = specs.firstIndex(where: { $0.id == RewardModel.overallTarget }) {
+            uncertainty = RankUncertainty.shares(mean: means[overall], std: stds[overall])
         }
         return Output(mean: means, std: stds, uncertainty: uncertainty)
     }

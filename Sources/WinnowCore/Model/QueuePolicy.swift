@@ -41,7 +41,8 @@ public struct QueueEntry: Sendable, Equatable {
     }
 }
 
-/// The serving order once a model exists: most uncertain first, with exploration and diversity.
+/// The serving order once a model exists: most uncertain first, with exploration and diversity. The
+/// uncertainty is what the model file stores per item: its rank uncertainty (`RankUncertainty`).
 ///
 /// - Exploration: positions ⌊i·f⌋ < ⌊(i+1)·f⌋ (exactly `explore_fraction` of them, evenly spread) are
 ///   filled by an item drawn at random from the rest (seeded), reason `explore`.

@@ -10,9 +10,10 @@ struct SimulateCommand: ParsableCommand {
         discussion: """
             Per seed, about 20% of the pool is held out (whole groups and images), a random seed set is labeled, then \
             each strategy refits the reward model (as the worker does) and picks the next labels in 10 steps up to \
-            --budget: uncertainty (the worker's queue: most uncertain first, 10% explored at random, diversity rules), \
-            random, and greedy (most uncertain first, nothing else). After each refit the held-out Spearman (predicted \
-            vs true overall score) and within-group pairwise accuracy are recorded; curves are averaged over seeds. \
+            --budget: uncertainty (the worker's queue: highest rank uncertainty first, 10% explored at random, \
+            diversity rules), random, and greedy (highest rank uncertainty first, nothing else). After each refit the \
+            held-out Spearman (predicted vs true overall score) and within-group pairwise accuracy are recorded; \
+            curves are averaged over seeds. \
             label_share_to_match_random: the share of the budget at which uncertainty's mean curve first reaches \
             random's final mean Spearman (null if it never does). \
             --synthetic generates a pool with a known quality in a temporary folder; --oracle takes the labels file \
