@@ -46,7 +46,7 @@ final class BadSampleCLITests: CLITestCase {
         // Line 2: the 0xE9 of "D\xE9cris" is the 116th character; the string holding it opens at column 105.
         let expected = "Error: \(path):2:116: record 1: conversations[0].value: invalid UTF-8 in a string\n"
         if outcome.stderr != expected {
-            throw XCTSkip("BUG: not-utf8.jsonl is reported as \(outcome.stderr.debugDescription), expected \(expected.debugDescription): after an escape (\\n) JSONParser reports invalid UTF-8 at the string's start")
+            return XCTFail("not-utf8.jsonl is reported as \(outcome.stderr.debugDescription), expected \(expected.debugDescription): after an escape (\\n) JSONParser reports invalid UTF-8 at the string's start")
         }
     }
 
@@ -55,7 +55,7 @@ final class BadSampleCLITests: CLITestCase {
         let path = bundled("data/sample/bad/truncated.json")
         let outcome = try winnow.run(["import", path])
         if !outcome.stderr.contains("conversations[1].value") {
-            throw XCTSkip("BUG: syntax errors inside a record name no field: truncated.json gives \(outcome.stderr.debugDescription) (no conversations[1].value); not-utf8.jsonl likewise names no conversations[0].value")
+            return XCTFail("syntax errors inside a record name no field: truncated.json gives \(outcome.stderr.debugDescription) (no conversations[1].value); not-utf8.jsonl likewise names no conversations[0].value")
         }
     }
 

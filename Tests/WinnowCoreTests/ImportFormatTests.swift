@@ -323,7 +323,7 @@ final class ImportFormatTests: CoreTestCase {
         let after = try dumpRows()
         if after != before {
             let records = try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT records FROM source_file") }
-            throw XCTSkip("BUG: re-importing an unchanged file changes source_file.records (4 records, now \(records ?? -1)): ItemWriter.write runs `UPDATE source_file SET records = records + 1` for unchanged records too")
+            return XCTFail("re-importing an unchanged file changes source_file.records (4 records, now \(records ?? -1)): ItemWriter.write runs `UPDATE source_file SET records = records + 1` for unchanged records too")
         }
         XCTAssertEqual(after, before)
     }

@@ -208,7 +208,7 @@ final class JSONParserTests: XCTestCase {
         // [ " \ n 0xE9 " ]: the bad byte is at offset 4, as it would be without the escape.
         let error = try XCTUnwrap(syntaxError([0x5B, 0x22, 0x5C, 0x6E, 0xE9, 0x22, 0x5D]))
         if error.offset != 4 {
-            throw XCTSkip("BUG: JSONParser.parseString reports invalid UTF-8 after an escape at the string's start (offset \(error.offset)), not at the bad byte (offset 4)")
+            return XCTFail("JSONParser.parseString reports invalid UTF-8 after an escape at the string's start (offset \(error.offset)), not at the bad byte (offset 4)")
         }
         XCTAssertEqual(error.offset, 4)
     }
@@ -258,7 +258,7 @@ final class JSONParserTests: XCTestCase {
             XCTAssertEqual(error.message, "nesting deeper than \(JSONParser.maximumDepth) levels")
             return
         }
-        throw XCTSkip("BUG: JSONParser accepts \(depth) nested empty lists ('[' × \(depth) then ']' × \(depth)) although \(depth) levels is deeper than maximumDepth \(JSONParser.maximumDepth); the depth check only fires when a value is parsed inside the deepest container")
+        return XCTFail("JSONParser accepts \(depth) nested empty lists ('[' × \(depth) then ']' × \(depth)) although \(depth) levels is deeper than maximumDepth \(JSONParser.maximumDepth); the depth check only fires when a value is parsed inside the deepest container")
     }
 
     func testVeryDeepNestingIsAnErrorNotACrash() {

@@ -126,6 +126,9 @@ public struct Importer {
         }
 
         let importedAt = Timestamp.now()
+        // Each file's SHA-256 (for the manifest, and to know a file imported before byte for byte) is
+        // computed on its own thread while the records are written: first, it kept the writer from starting.
+        let digests = plans.map { FileDigest(data: $0.reader.data) }
         return try store.bulkWrite { db -> Summary in
             // A larger page cache for the one big transaction: fewer pages spilled to the WAL and read back.
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
@@ -133,7 +136,7 @@ public struct Importer {
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             var summary = Summary()
             var writer = try ItemWriter(db: db, importedAt: importedAt, scoreLabels: options.scoreLabels)
-            for plan in plans {
+            for (plan, digest) in zip(plans, digests) {
                 let reader = plan.reader
                 let name = (reader.path as NSString).lastPathComponent
                 let stem = (name as NSString).deletingPathExtension
@@ -148,7 +151,7 @@ public struct Importer {
                 let pipeline = RecordPipeline()
                 pipeline.start(preparer)
                 defer { pipeline.stop() }
-                let (sourceFileId, isNewSource) = try writer.sourceFile(reader: reader, name: name, format: plan.format)
+                let sourceFileId = try writer.beginSourceFile(reader: reader, name: name, format: plan.format)
                 try writer.beginFile(sourceName: name)
                 var file = FileSummary(path: reader.path, format: "\(plan.format.rawValue) (\(reader.container.rawValue))", records: 0, itemsAdded: 0, unchanged: 0)
                 let total = reader.data.count
@@ -177,7 +180,7 @@ public struct Importer {
                         if (record.index + 1) % 4096 == 0 { options.progress?(Progress(file: reader.path, bytesRead: record.end, totalBytes: total)) }
                     }
                 }
-                if isNewSource { try writer.setRecordCount(file.records, sourceFileId: sourceFileId) }
+                try writer.finishSourceFile(sourceFileId, name: name, sha256: digest.value(), records: file.records)
                 options.progress?(Progress(file: reader.path, bytesRead: total, totalBytes: total))
                 summary.files.append(file)
                 summary.records += file.records
@@ -247,20 +250,25 @@ struct ItemWriter {
         checkExisting = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM item WHERE source_name = ?)", arguments: [sourceName]) ?? true
     }
 
-    /// The file's row, and whether this import created it (a file seen before, byte for byte, is reused).
-    func sourceFile(reader: RecordReader, name: String, format: ImportFormat) throws -> (id: Int64, isNew: Bool) {
-        let digest = hexDigits(SHA256.hash(data: reader.data))
-        if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM source_file WHERE name = ? AND sha256 = ?", arguments: [name, digest]) {
-            return (existing, false)
-        }
+    /// A new row for the file, which its new items reference; its hash is filled in by `finishSourceFile`.
+    func beginSourceFile(reader: RecordReader, name: String, format: ImportFormat) throws -> Int64 {
         try db.execute(
-            sql: "INSERT INTO source_file(name, path, sha256, format, records, imported_at) VALUES (?, ?, ?, ?, 0, ?)",
-            arguments: [name, reader.path, digest, format.rawValue, importedAt])
-        return (db.lastInsertedRowID, true)
+            sql: "INSERT INTO source_file(name, path, sha256, format, records, imported_at) VALUES (?, ?, '', ?, 0, ?)",
+            arguments: [name, reader.path, format.rawValue, importedAt])
+        return db.lastInsertedRowID
     }
 
-    func setRecordCount(_ records: Int, sourceFileId: Int64) throws {
-        try db.execute(sql: "UPDATE source_file SET records = ? WHERE id = ?", arguments: [records, sourceFileId])
+    /// Completes the file's row, or, for a file imported before byte for byte, moves any new items to that
+    /// earlier row and drops this one.
+    func finishSourceFile(_ id: Int64, name: String, sha256: String, records: Int) throws {
+        if let earlier = try Int64.fetchOne(
+            db, sql: "SELECT id FROM source_file WHERE name = ? AND sha256 = ? AND id <> ?", arguments: [name, sha256, id])
+        {
+            try db.execute(sql: "UPDATE item SET source_file_id = ? WHERE source_file_id = ?", arguments: [earlier, id])
+            try db.execute(sql: "DELETE FROM source_file WHERE id = ?", arguments: [id])
+        } else {
+            try db.execute(sql: "UPDATE source_file SET sha256 = ?, records = ? WHERE id = ?", arguments: [sha256, records, id])
+        }
     }
 
     mutating func write(_ rows: [PreparedRow], fallbackKey: String, sourceName: String, recordIndex: Int, sourceFileId: Int64, original: UnsafeRawBufferPointer) throws -> Outcome {
@@ -380,6 +388,29 @@ struct ItemWriter {
             action: current == nil ? .save : .edit, rubricHash: labels.rubric.hash, scores: scores, at: importedAt
         ).insert(db)
         return (true, rounded)
+    }
+}
+
+/// A file's SHA-256 in lowercase hex, computed on a background thread from when it is made.
+final class FileDigest: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var digest: String?
+
+    init(data: Data) {
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            let hex = hexDigits(SHA256.hash(data: data))
+            condition.lock()
+            digest = hex
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    func value() -> String {
+        condition.lock()
+        defer { condition.unlock() }
+        while digest == nil { condition.wait() }
+        return digest!
     }
 }
 
