@@ -125,6 +125,24 @@ final class StoreTests: CoreTestCase {
                        "the other connection reads the write")
     }
 
+    func testWithBackgroundCheckpointsACommitLeavesTheWALToTheCheckpointer() throws {
+        let store = try self.store
+        try store.checkpointInBackground(interval: 3600)  // ticks only when the test asks
+        try store.checkpointInBackground(interval: 3600)  // a second call changes nothing
+        let autocheckpoint = try store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        XCTAssertEqual(autocheckpoint, 0, "the saving connection no longer checkpoints on commit")
+        // Enough commits to pass SQLite's default threshold of 1,000 pages.
+        let blob = Data(repeating: 7, count: 3 * 4096)
+        for i in 0..<400 {
+            try store.pool.write { db in try db.execute(sql: "INSERT INTO config(key, value) VALUES (?, ?)", arguments: ["k\(i)", blob]) }
+        }
+        let checkpointer = try XCTUnwrap(store.backgroundCheckpoints)
+        let (frames, copied) = try checkpointer.checkpointNow()
+        XCTAssertGreaterThan(frames, 1000, "nothing was checkpointed on commit")
+        XCTAssertEqual(copied, frames, "the background connection copies every frame")
+        XCTAssertEqual(try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM config WHERE key LIKE 'k%'") }, 400)
+    }
+
     func testForeignKeysAreEnforced() throws {
         let on = try store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
         XCTAssertEqual(on, 1)

@@ -129,4 +129,34 @@ final class GridTests: XCTestCase {
         XCTAssertEqual(Cell("\u{1B}").text, "␛")
         XCTAssertEqual(Cell("\u{9B}").text, "⍰")
     }
+
+    private func painted(_ grid: Grid, since previous: Grid?) -> [String] {
+        var cells: [String] = []
+        grid.forEachCellToPaint(since: previous) { x, y, cell in cells.append("\(x),\(y):\(cell.text)") }
+        return cells
+    }
+
+    func testAFirstFrameOrANewSizePaintsEveryCellAndALaterOneOnlyWhatChanged() {
+        var first = Grid(width: 4, height: 2)
+        first.put("ab", x: 0, y: 0)
+        XCTAssertEqual(painted(first, since: nil).count, 8)
+        var second = first
+        second.put("x", x: 1, y: 0)
+        second.put("q", x: 3, y: 1, style: CellStyle(attributes: .bold))
+        XCTAssertEqual(painted(second, since: first), ["1,0:x", "3,1:q"])
+        XCTAssertEqual(painted(second, since: second), [], "an unchanged frame paints nothing")
+        var styled = second
+        styled.put("x", x: 1, y: 0, style: CellStyle(attributes: .reverse))
+        XCTAssertEqual(painted(styled, since: second), ["1,0:x"], "a change of style alone is a change")
+        XCTAssertEqual(painted(Grid(width: 5, height: 2), since: first).count, 10, "another size: everything")
+    }
+
+    func testAWideCharacterIsPaintedOnceAndWhatItCoveredComesBack() {
+        var narrow = Grid(width: 4, height: 1)
+        narrow.put("abcd", x: 0, y: 0)
+        var wide = narrow
+        wide.put("漢", x: 1, y: 0)
+        XCTAssertEqual(painted(wide, since: narrow), ["1,0:漢"], "its continuation cell is not painted")
+        XCTAssertEqual(painted(narrow, since: wide), ["1,0:b", "2,0:c"], "both halves it covered are painted again")
+    }
 }

@@ -11,6 +11,7 @@ import GRDBSQLite
 public final class Store: Sendable {
     public let path: String
     public let pool: DatabasePool
+    let checkpoints = CheckpointSlot()
 
     /// How long a connection waits for another process's write lock before giving up.
     public static let busyTimeout: TimeInterval = 10

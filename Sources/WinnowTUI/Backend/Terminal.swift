@@ -25,6 +25,8 @@ public final class Terminal {
     public private(set) var colorCapability: ColorCapability = .none
     private var screen: OpaquePointer?
     private var pairs = ColorPairCache(capacity: 0)
+    /// The grid ncurses' buffer holds, so the next frame draws only what changed.
+    private var painted: Grid?
 
     public init() {}
 
@@ -59,6 +61,7 @@ public final class Terminal {
         winnow_set_terminal_active(1)
         winnow_install_restore_handlers()
         isActive = true
+        painted = nil  // colour pairs were set up afresh
         clearok(winnow_stdscr(), true)
     }
 
@@ -82,13 +85,15 @@ public final class Terminal {
     /// screen once, so a frame never flickers or shows half-drawn.
     public func paint(_ grid: Grid) {
         guard isActive else { return }
-        if !draw(grid) {
+        if !draw(grid, since: painted) {
             // The frame needs more colour pairs than were free: start the
-            // cache afresh and draw again; only a frame that alone needs more
-            // pairs than the terminal has shows some cells in default colours.
+            // cache afresh and draw every cell again (pair numbers changed);
+            // only a frame that alone needs more pairs than the terminal has
+            // shows some cells in default colours.
             pairs.reset()
-            _ = draw(grid)
+            _ = draw(grid, since: nil)
         }
+        painted = grid
         wnoutrefresh(winnow_stdscr())
         doupdate()
     }
@@ -118,42 +123,44 @@ public final class Terminal {
         pairs = ColorPairCache(capacity: Int(winnow_color_pairs()) - 1)
     }
 
-    /// Draws the grid into ncurses' buffer; false when colour pairs ran out.
-    private func draw(_ grid: Grid) -> Bool {
-        werase(winnow_stdscr())
+    /// Draws the grid into ncurses' buffer, only the cells that differ from
+    /// `previous` (what the buffer holds) when given; false when colour pairs
+    /// ran out.
+    private func draw(_ grid: Grid, since previous: Grid?) -> Bool {
         let (width, height) = size()
+        // A different terminal size means ncurses' buffer no longer holds `previous`.
+        let previous = previous.flatMap { $0.width == width && $0.height == height ? $0 : nil }
+        if previous == nil { werase(winnow_stdscr()) }
         var allPairsFit = true
         var characters: [wchar_t] = []
         characters.reserveCapacity(TerminalGlyphs.maxScalarsPerGlyph + 1)
-        for y in 0..<min(height, grid.height) {
-            for x in 0..<min(width, grid.width) {
-                guard let cell = grid[x, y], !cell.isContinuation else { continue }
-                if cell.width == 2 && x + 1 >= width { continue }
-                let attributes = winnow_attributes(
-                    cell.attributes.contains(.bold) ? 1 : 0,
-                    cell.attributes.contains(.dim) ? 1 : 0,
-                    cell.attributes.contains(.reverse) ? 1 : 0,
-                    cell.attributes.contains(.underline) ? 1 : 0)
-                var pair: Int32 = 0
-                if colorCapability != .none {
-                    let foreground = colorCapability.colorNumber(for: cell.foreground)
-                    let background = colorCapability.colorNumber(for: cell.background)
-                    if let assignment = pairs.pair(foreground: foreground, background: background) {
-                        if assignment.isNew {
-                            init_extended_pair(assignment.pair, foreground, background)
-                        }
-                        pair = assignment.pair
-                    } else {
-                        allPairsFit = false
+        grid.forEachCellToPaint(since: previous) { x, y, cell in
+            guard x < width, y < height else { return }
+            if cell.width == 2 && x + 1 >= width { return }
+            let attributes = winnow_attributes(
+                cell.attributes.contains(.bold) ? 1 : 0,
+                cell.attributes.contains(.dim) ? 1 : 0,
+                cell.attributes.contains(.reverse) ? 1 : 0,
+                cell.attributes.contains(.underline) ? 1 : 0)
+            var pair: Int32 = 0
+            if colorCapability != .none {
+                let foreground = colorCapability.colorNumber(for: cell.foreground)
+                let background = colorCapability.colorNumber(for: cell.background)
+                if let assignment = pairs.pair(foreground: foreground, background: background) {
+                    if assignment.isNew {
+                        init_extended_pair(assignment.pair, foreground, background)
                     }
+                    pair = assignment.pair
+                } else {
+                    allPairsFit = false
                 }
-                let glyphs = TerminalGlyphs.glyphs(for: cell) { Int(winnow_wcwidth($0)) }
-                for (offset, glyph) in glyphs.enumerated() {
-                    characters.removeAll(keepingCapacity: true)
-                    for value in glyph { characters.append(wchar_t(bitPattern: value)) }
-                    characters.append(0)
-                    _ = winnow_put_cell(Int32(y), Int32(x + offset), characters, attributes, pair)
-                }
+            }
+            let glyphs = TerminalGlyphs.glyphs(for: cell) { Int(winnow_wcwidth($0)) }
+            for (offset, glyph) in glyphs.enumerated() {
+                characters.removeAll(keepingCapacity: true)
+                for value in glyph { characters.append(wchar_t(bitPattern: value)) }
+                characters.append(0)
+                _ = winnow_put_cell(Int32(y), Int32(x + offset), characters, attributes, pair)
             }
         }
         return allPairsFit

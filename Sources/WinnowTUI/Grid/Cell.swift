@@ -23,6 +23,12 @@ public struct Cell: Hashable, Sendable {
         self.style = style
     }
 
+    /// A cell for a character that has been through `Sanitizer` already, with its measured width (`put`
+    /// sanitizes whole lines; doing it again per character was a good part of a frame's cost).
+    init(sanitized character: Character, width: Int, style: CellStyle) {
+        self.init(text: String(character), width: min(2, max(1, width)), style: style)
+    }
+
     private init(text: String, width: Int, style: CellStyle) {
         self.text = text
         self.width = width

@@ -49,7 +49,7 @@ public struct Grid: Hashable, Sendable {
             if characterWidth == 0 { continue }  // a lone mark has nothing to attach to
             if column + characterWidth > limit { break }
             if column >= 0 {
-                set(Cell(character, style: style), x: column, y: y)
+                set(Cell(sanitized: character, width: characterWidth, style: style), x: column, y: y)
                 used += characterWidth
             }
             column += characterWidth
@@ -95,6 +95,24 @@ public struct Grid: Hashable, Sendable {
                 if cell.isContinuation { continue }
                 set(cell, x: x + column, y: y + row)
             }
+        }
+    }
+
+    /// Calls `body` for each cell a backend has to draw to turn a screen showing `previous` into this
+    /// grid: every cell when there is no previous grid or its size differs, else only the cells that
+    /// changed (a key usually changes a few dozen of the 4,800 cells of a 120×40 screen). Continuation
+    /// cells are skipped: their wide character draws them.
+    public func forEachCellToPaint(since previous: Grid?, _ body: (_ x: Int, _ y: Int, _ cell: Cell) -> Void) {
+        let compare = previous.map { $0.width == width && $0.height == height } ?? false
+        for index in cells.indices {
+            let cell = cells[index]
+            if cell.isContinuation { continue }
+            if compare, previous!.cells[index] == cell {
+                // A wide character's right half may have changed alone (from a continuation to a cell of
+                // its own is a change of the left half too), so an equal cell is an unchanged cell.
+                continue
+            }
+            body(index % width, index / width, cell)
         }
     }
 

@@ -183,6 +183,19 @@ public enum WordWrap {
 
     /// Closing punctuation that must not start a line.
     private static func isNoBreakBefore(_ character: Character) -> Bool {
+        // Every character listed is one scalar: a one-scalar character is decided by its value (comparing
+        // Characters was a tenth of wrapping an item); several scalars may still be canonically equal to
+        // one listed ("ゝ" + combining dakuten is "ゞ") and take the comparison.
+        let scalars = character.unicodeScalars
+        if let scalar = scalars.first, scalars.index(after: scalars.startIndex) == scalars.endIndex {
+            switch scalar.value {
+            case 0x3001, 0x3002, 0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, 0xFF09, 0x300D, 0x300F, 0x3011, 0x3015, 0x3009,
+                0x300B, 0x30FC, 0x3005, 0x309D, 0x309E, 0x30FD, 0x30FE, 0x29, 0x5D, 0x7D, 0x2C, 0x2E, 0x21, 0x3F, 0x3A, 0x3B:
+                return true
+            default:
+                return false
+            }
+        }
         switch character {
         case "、", "。", "，", "．", "：", "；", "！", "？", "）", "」", "』", "】", "〕", "〉", "》",
             "ー", "々", "ゝ", "ゞ", "ヽ", "ヾ", ")", "]", "}", ",", ".", "!", "?", ":", ";":

@@ -96,9 +96,9 @@ enum BenchLabelSteps {
     }
 }
 
-/// A screen buffer standing in for the terminal: `paint` walks the grid as the ncurses backend does (skip
-/// continuation cells, attributes, colour numbers and a colour-pair lookup, the cell's scalars copied
-/// into the screen's character cells), without a terminal.
+/// A screen buffer standing in for the terminal: `paint` walks the grid as the ncurses backend does (only
+/// the cells that changed since the last frame, or all after a size change; attributes, colour numbers and
+/// a colour-pair lookup, the cell's scalars copied into the screen's character cells), without a terminal.
 final class HeadlessScreen {
     static let scalarsPerCell = 5
     let width: Int
@@ -106,6 +106,7 @@ final class HeadlessScreen {
     private var characters: [UInt32]
     private var attributes: [UInt32]
     private var pairs: [Int64: Int32] = [:]
+    private var painted: Grid?
     private let capability = ColorCapability.palette256
 
     init(width: Int, height: Int) {
@@ -116,29 +117,35 @@ final class HeadlessScreen {
     }
 
     func paint(_ grid: Grid) {
-        for i in characters.indices { characters[i] = 0x20 }
-        for y in 0..<min(height, grid.height) {
-            for x in 0..<min(width, grid.width) {
-                guard let cell = grid[x, y], !cell.isContinuation else { continue }
-                if cell.width == 2 && x + 1 >= width { continue }
-                let fg = capability.colorNumber(for: cell.foreground)
-                let bg = capability.colorNumber(for: cell.background)
-                let pairKey = Int64(fg) << 32 | Int64(UInt32(bitPattern: bg))
-                let pair: Int32
-                if let known = pairs[pairKey] {
-                    pair = known
-                } else {
-                    pair = Int32(pairs.count + 1)
-                    pairs[pairKey] = pair
-                }
-                attributes[y * width + x] = UInt32(cell.attributes.rawValue) << 16 | UInt32(pair)
-                let base = (y * width + x) * HeadlessScreen.scalarsPerCell
-                var k = 0
-                for scalar in cell.text.unicodeScalars where k < HeadlessScreen.scalarsPerCell {
-                    characters[base + k] = scalar.value
-                    k += 1
-                }
+        let previous = painted.flatMap { $0.width == width && $0.height == height ? $0 : nil }
+        if previous == nil {
+            for i in characters.indices { characters[i] = 0x20 }
+        }
+        grid.forEachCellToPaint(since: previous) { x, y, cell in
+            guard x < width, y < height else { return }
+            if cell.width == 2 && x + 1 >= width { return }
+            let fg = capability.colorNumber(for: cell.foreground)
+            let bg = capability.colorNumber(for: cell.background)
+            let pairKey = Int64(fg) << 32 | Int64(UInt32(bitPattern: bg))
+            let pair: Int32
+            if let known = pairs[pairKey] {
+                pair = known
+            } else {
+                pair = Int32(pairs.count + 1)
+                pairs[pairKey] = pair
+            }
+            attributes[y * width + x] = UInt32(cell.attributes.rawValue) << 16 | UInt32(pair)
+            let base = (y * width + x) * HeadlessScreen.scalarsPerCell
+            var k = 0
+            for scalar in cell.text.unicodeScalars where k < HeadlessScreen.scalarsPerCell {
+                characters[base + k] = scalar.value
+                k += 1
+            }
+            while k < HeadlessScreen.scalarsPerCell {
+                characters[base + k] = 0x20
+                k += 1
             }
         }
+        painted = grid
     }
 }

@@ -51,6 +51,8 @@ public final class LabelController {
         self.colorMode = colorMode
         self.now = now
         storedRubric = StoredRubric(rubric)
+        // An Enter must never wait for SQLite to checkpoint the WAL and fsync the file.
+        try store.checkpointInBackground()
         server = try ItemServer(store: store, annotator: annotator)
         log = LabelLog(store: store)
         idleSeconds = try Config(store: store).double(.idleSeconds)
