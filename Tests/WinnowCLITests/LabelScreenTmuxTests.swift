@@ -33,7 +33,9 @@ final class LabelScreenTmuxTests: XCTestCase {
         env.merge(environment) { $1 }
         let session = try Tmux(command: labelCommand(annotator: annotator), width: width, height: height, environment: env)
         tmux = session
-        if waitForQueue { try session.waitFor(text: "cold start") }
+        // An item key (every sample key starts so): the first item may be the queue's or, had ordering
+        // been slow, a random pick.
+        if waitForQueue { try session.waitFor(text: "item 0000") }
         return session
     }
 

@@ -42,6 +42,32 @@ final class LabelLogTests: CoreTestCase {
         XCTAssertEqual(try log.currentLabels(), [])
     }
 
+    func testStandingEventsNameExactlyWhoHasACurrentLabel() throws {
+        let ids = try Synthetic.insert((0..<12).map { Synthetic.item($0, quality: 3) }, into: store)
+        var generator = SeededGenerator(seed: 11)
+        var events: [LabelEvent] = []
+        // Saves, edits and undos (of saves and of edits) in a seeded mix, by three people in two roles.
+        for _ in 0..<300 {
+            let choice = generator.next() % 10
+            if choice < 3, let target = events.filter({ $0.action != .undo }).randomElement(using: &generator) {
+                events.append(try log.undo(target))
+                continue
+            }
+            let id = ids[Int(generator.next() % UInt64(ids.count))]
+            let who = ["ana", "ben", "cy"][Int(generator.next() % 3)]
+            let role: LabelRole = generator.next() % 4 == 0 ? .gold : .annotator
+            events.append(try log.save(itemId: id, annotator: who, role: role, rubric: stored, scores: #"{"quality":1}"#, activeSeconds: 1))
+        }
+        let viaView = try store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT DISTINCT item_id, annotator, role FROM current_label ORDER BY 1, 2, 3").map { "\($0[0] as Int64) \($0[1] as String) \($0[2] as String)" }
+        }
+        let viaStanding = try store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT DISTINCT item_id, annotator, role FROM (\(LabelLog.standingEvents)) ORDER BY 1, 2, 3").map { "\($0[0] as Int64) \($0[1] as String) \($0[2] as String)" }
+        }
+        XCTAssertGreaterThan(try actions().filter { $0 == "undo" }.count, 30)
+        XCTAssertEqual(viaStanding, viaView)
+    }
+
     func testSavingAfterEverythingWasUndoneIsASaveAgain() throws {
         let itemId = try makeItems(["a"])[0]
         let first = try log.save(itemId: itemId, annotator: "ann", rubric: stored, scores: #"{"quality":1}"#, activeSeconds: 0)

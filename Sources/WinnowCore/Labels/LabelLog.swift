@@ -13,6 +13,14 @@ public struct LabelLog: Sendable {
 
     public init(store: Store) { self.store = store }
 
+    /// Save and edit rows that no undo took back. An (item, annotator, role) has a current label exactly
+    /// when it has one of these (its current label is the latest of them), so asking who has labeled what
+    /// needs only this filter, not the `current_label` view, which finds each latest row with a correlated
+    /// subquery (a few milliseconds per thousand labels, on the way to the first item).
+    public static let standingEvents = """
+        SELECT * FROM label_event e WHERE e.action IN ('save', 'edit') AND NOT EXISTS (SELECT 1 FROM label_event u WHERE u.undoes = e.id)
+        """
+
     /// Scores as the log stores them: a JSON object in rubric order.
     public static func scoresJSON(_ values: [String: ScoreValue], rubric: Rubric) -> String {
         var object = JSONObject()
@@ -147,7 +155,7 @@ extension LabelLog {
     public func progress(annotator: String) throws -> Progress {
         try store.pool.read { db in
             let items = try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0
-            let labeled = try Int.fetchOne(db, sql: "SELECT count(DISTINCT item_id) FROM current_label WHERE role IN ('annotator', 'gold')") ?? 0
+            let labeled = try Int.fetchOne(db, sql: "SELECT count(DISTINCT item_id) FROM (\(LabelLog.standingEvents)) WHERE role IN ('annotator', 'gold')") ?? 0
             let row = try Row.fetchOne(db, sql: """
                 SELECT count(*) AS n, coalesce(sum(active_seconds), 0) AS s FROM current_label
                 WHERE annotator = ? AND role = 'annotator'

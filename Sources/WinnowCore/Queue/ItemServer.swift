@@ -79,7 +79,8 @@ public final class ItemServer {
     /// Whether `entries` holds a finished order yet.
     public private(set) var isOrdered = false
     /// How long serving waits for a new server's order before drawing items at random instead.
-    public var orderingWait = 0.05
+    public var orderingWait = 0.02
+    private var servedOne = false
     private var cursor = 0
     private var build: QueueBuild?
     /// The model version `build` is ordering for (nil: cold start).
@@ -121,19 +122,22 @@ public final class ItemServer {
         var open: [Int64] = []
         (taken, idRange) = try store.pool.read { [annotator, minAnnotators, overlap, seed] db in
             var taken: Set<Int64> = []
+            // Keys (for the overlap sample) only when there is one: reading them is a page per labeled item.
+            let key = overlap > 0 ? "(SELECT key FROM item i WHERE i.id = c.item_id)" : "''"
             for row in try Row.fetchAll(db, sql: """
-                SELECT c.item_id, i.key, count(DISTINCT c.annotator) AS people, max(c.annotator = ?) AS mine
-                FROM current_label c JOIN item i ON i.id = c.item_id
+                SELECT c.item_id, \(key) AS key, count(DISTINCT c.annotator) AS people, max(c.annotator = ?) AS mine
+                FROM (\(LabelLog.standingEvents)) c
                 WHERE c.role IN ('annotator', 'gold') GROUP BY c.item_id ORDER BY c.item_id
                 """, arguments: [annotator])
             {
                 let id: Int64 = row["item_id"]
                 let people: Int = row["people"]
                 let mine: Bool = row["mine"]
-                let inSample = ItemServer.isInOverlapSample(key: row["key"], overlap: overlap, seed: seed)
+                let inSample = overlap > 0 && ItemServer.isInOverlapSample(key: row["key"], overlap: overlap, seed: seed)
                 if mine || !inSample || people >= minAnnotators { taken.insert(id) } else { open.append(id) }
             }
-            let range = try Row.fetchOne(db, sql: "SELECT min(id) AS lo, max(id) AS hi FROM item").flatMap { row -> ClosedRange<Int64>? in
+            // Two subqueries: SQLite answers a lone min() or max() from the index, both in one query by a scan.
+            let range = try Row.fetchOne(db, sql: "SELECT (SELECT min(id) FROM item) AS lo, (SELECT max(id) FROM item) AS hi").flatMap { row -> ClosedRange<Int64>? in
                 guard let lo = row["lo"] as Int64?, let hi = row["hi"] as Int64? else { return nil }
                 return lo...hi
             }
@@ -202,7 +206,9 @@ public final class ItemServer {
     /// and leases the next item, in one write transaction: one commit per Enter, and the label is
     /// committed before the next item can be shown. If anything fails, nothing of it is written.
     public func saveAndNext<T>(item: Int64?, save: (Database) throws -> T) throws -> (saved: T, next: Served?) {
-        try adoptOrder(waiting: isOrdered ? 0 : orderingWait)
+        // Only the first item waits (briefly) for the order; until it is ready, items are drawn at random.
+        try adoptOrder(waiting: servedOne ? 0 : orderingWait)
+        servedOne = true
         // At the end of an order while a newer one is being made: wait for it rather than run dry.
         if isOrdered, build != nil, !hasQueuedCandidate() { try adoptOrder(waiting: .infinity) }
         let wasTaken = item.map { taken.contains($0) } ?? true

@@ -24,9 +24,12 @@ final class BackgroundCheckpoints: @unchecked Sendable {
         let queue = DispatchQueue(label: "winnow-checkpoint", qos: .utility)
         timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(Int(interval * 100)))
-        timer.setEventHandler { [connection] in
+        // The handler does not keep the connection: it closes with the store, not when the timer's
+        // source is finally freed (a connection left open delays the last close's checkpoint, and a
+        // database opened meanwhile waits for it).
+        timer.setEventHandler { [weak connection] in
             // Busy (another checkpoint or a process changing modes) is fine: the next tick tries again.
-            _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            _ = try? connection?.writeWithoutTransaction { db in try db.checkpoint(.passive) }
         }
         timer.resume()
     }

@@ -27,6 +27,9 @@ enum BenchLabelSteps {
         screen.paint(controller.frame())
         let seconds = BenchProcess.now() - started
         guard controller.currentItem != nil else { throw BenchProcess.Failure(description: "first_item: no item was served") }
+        // The queue goes on being ordered in the background; let it finish (untimed) so it does not run
+        // beside the next step, which a real session would not see.
+        try controller.waitForQueueOrder()
         return seconds
     }
 

@@ -16,6 +16,7 @@ final class ItemServerTests: CoreTestCase {
     /// Serves and labels items for `annotator` until none is left; returns their ids in order.
     private func gradeAll(_ annotator: String) throws -> [Int64] {
         let server = try ItemServer(store: store, annotator: annotator)
+        try server.waitForOrder()
         let log = LabelLog(store: try store)
         var served: [Int64] = []
         while let next = try server.next() {
@@ -94,6 +95,7 @@ final class ItemServerTests: CoreTestCase {
     func testEveryServedItemRecordsWhyAndUnderWhichModel() throws {
         try importItems(3)
         let server = try ItemServer(store: store, annotator: "ana")
+        try server.waitForOrder()
         let first = try XCTUnwrap(server.next())
         try server.skip(first.id)
         _ = try server.next()

@@ -53,6 +53,7 @@ final class LabelFixture {
             store: store, rubric: rubric, annotator: annotator, imagesDirectory: directory.path, colorMode: .none,
             now: { self.clock })
         controller.resize(width: 120, height: 40)
+        try controller.waitForQueueOrder()  // the queue's order, not the random picks made while it is computed
         try controller.start()
         return controller
     }

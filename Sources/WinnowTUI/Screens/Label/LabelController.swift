@@ -70,6 +70,9 @@ public final class LabelController {
         try refreshProgress()
     }
 
+    /// Waits until the queue's order, computed in the background, is in use.
+    public func waitForQueueOrder() throws { try server.waitForOrder() }
+
     public func resize(width: Int, height: Int) {
         size = (width, height)
         renderPreview()
