@@ -162,6 +162,20 @@ final class ImportBadInputTests: CoreTestCase {
 
     // MARK: all or nothing
 
+    func testTheFirstProblemInFileOrderIsReportedWhetherItIsOfParsingOrOfTheRecord() throws {
+        // Parsing and drafting run on different threads; the error is still the first bad record's.
+        let bad = #"{"id": "x", "conversations": "not a list"}"#
+        var lines = (0..<500).map { #"{"id": "r\#($0)", "conversations": [{"from": "human", "value": "hi"}]}"# }
+        lines[300] = bad
+        lines[400] = #"{"id": "broken", "conversations": [{"from": "human", "value": "hi"}"#
+        let draftFirst = try sandbox.write("draft-first.jsonl", lines.joined(separator: "\n"))
+        try assertRefused([draftFirst], "\(draftFirst):301:1: record 300: conversations: expected a list of turns, found a string")
+        lines[300] = lines[299]
+        lines[450] = bad
+        let syntaxFirst = try sandbox.write("syntax-first.jsonl", lines.joined(separator: "\n"))
+        try assertRefused([syntaxFirst], "\(syntaxFirst):401:68: record 400: conversations: unexpected end of file, expected ',' or ']' in a list")
+    }
+
     func testABadRecordAfterGoodOnesWritesNothingOfTheCommand() throws {
         let good1 = try sandbox.write("good1.jsonl", [1, 2].map { #"{"id": "g1-\#($0)", "conversations": [{"from": "human", "value": "q"}]}"# }.joined(separator: "\n"))
         let good2 = try sandbox.write("good2.json", "[" + [1, 2, 3].map { #"{"id": "g2-\#($0)", "conversations": [{"from": "human", "value": "q"}]}"# }.joined(separator: ",") + "]")
