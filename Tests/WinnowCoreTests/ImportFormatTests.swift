@@ -265,6 +265,26 @@ final class ImportFormatTests: CoreTestCase {
         XCTAssertEqual(captions, [["A dog.", "A brown dog."], ["A dog.", "A brown dog."], ["Seven."], [], ["My caption."], []])
     }
 
+    func testCaptionIndexNamesAndNumbersMatchWhatFoundationsPathFunctionsGave() {
+        let paths = ["COCO_val2014_000000525439.jpg", "/data/coco/train2014/COCO_train2014_000000000009.jpg", "a/b/", "noext",
+                     ".hidden", "dir/.hidden", "x.tar.gz", "img12a34.jpg", "/", "", "12.34.56", "images//000000000105.png"]
+        for path in paths {
+            XCTAssertEqual(CaptionIndex.baseName(path), (path as NSString).lastPathComponent, path)
+            let name = (path as NSString).lastPathComponent
+            var digits = ""
+            for ch in (name as NSString).deletingPathExtension.reversed() {
+                if ch.isASCII, ch.isNumber { digits.insert(ch, at: digits.startIndex) } else if !digits.isEmpty { break }
+            }
+            XCTAssertEqual(CaptionIndex.number(inName: name), digits.isEmpty ? nil : Int(digits), path)
+        }
+    }
+
+    func testCaptionsAreTrimmedLikeFoundationTrims() {
+        for text in ["plain", " lead", "trail\n", "\u{3000}ideographic space\u{3000}", "\t both \r\n", "", "   ", "inner  space"] {
+            XCTAssertEqual(trimmingWhitespace(text), text.trimmingCharacters(in: .whitespacesAndNewlines), text.debugDescription)
+        }
+    }
+
     func testCaptionIndexNumberIsTheLastRunOfDigits() {
         XCTAssertEqual(CaptionIndex.number(inName: "COCO_val2014_000000525439.jpg"), 525439)
         XCTAssertEqual(CaptionIndex.number(inName: "000000000105.png"), 105)

@@ -35,7 +35,7 @@ public struct CaptionIndex: Sendable {
             guard let o = image.objectValue, let id = o["id"], let name = o["file_name"]?.stringValue else {
                 throw ImportError(file: path, field: "images[\(i)]", message: "expected an object with \"id\" and \"file_name\"")
             }
-            nameOfId[CaptionIndex.idText(id)] = (name as NSString).lastPathComponent
+            nameOfId[CaptionIndex.idText(id)] = CaptionIndex.baseName(name)
         }
         imageCount = images.count
         for (i, annotation) in annotations.enumerated() {
@@ -43,7 +43,7 @@ public struct CaptionIndex: Sendable {
                 throw ImportError(file: path, field: "annotations[\(i)]", message: "expected an object with \"image_id\" and a string \"caption\"")
             }
             let idText = CaptionIndex.idText(imageId)
-            let text = caption.trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = trimmingWhitespace(caption)
             if let name = nameOfId[idText] { byName[name, default: []].append(text) }
             if let number = Int(idText) { byNumber[number, default: []].append(text) }
         }
@@ -59,19 +59,43 @@ public struct CaptionIndex: Sendable {
 
     /// All captions of the image at `path` (any folder), in file order; empty when none match.
     public func captions(forImage path: String) -> [String] {
-        let name = (path as NSString).lastPathComponent
+        let name = CaptionIndex.baseName(path)
         if let found = byName[name] { return found }
         if let number = CaptionIndex.number(inName: name), let found = byNumber[number] { return found }
         return []
     }
 
-    /// The last run of digits in a file name without its extension: COCO's image id.
+    /// The last run of digits in a file name without its extension: COCO's image id. (On bytes: this runs
+    /// once per imported record.)
     static func number(inName name: String) -> Int? {
-        let stem = (name as NSString).deletingPathExtension
-        var digits = ""
-        for ch in stem.reversed() {
-            if ch.isASCII, ch.isNumber { digits.insert(ch, at: digits.startIndex) } else if !digits.isEmpty { break }
+        let bytes = Array(name.utf8)
+        // Without the extension: up to the last dot that is not the first character (as NSString did).
+        var end = bytes.count
+        if let dot = bytes.lastIndex(of: UInt8(ascii: ".")), dot > 0 { end = dot }
+        var start = end
+        var found = false
+        var i = end
+        while i > 0 {
+            i -= 1
+            let isDigit = bytes[i] >= UInt8(ascii: "0") && bytes[i] <= UInt8(ascii: "9")
+            if isDigit {
+                if !found { end = i + 1 }
+                found = true
+                start = i
+            } else if found {
+                break
+            }
         }
-        return digits.isEmpty ? nil : Int(digits)
+        guard found else { return nil }
+        return Int(String(decoding: bytes[start..<end], as: UTF8.self))
+    }
+
+    /// The last component of a path (after the last "/"), as `NSString.lastPathComponent` gives for file
+    /// paths, without bridging.
+    static func baseName(_ path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/"), trimmed.count > 1 else { return String(trimmed) }
+        return String(trimmed[trimmed.index(after: slash)...])
     }
 }

@@ -147,12 +147,16 @@ func strippingImageToken(_ text: String) -> String {
     utf8 = removingBytes(utf8, Array("<image>\n".utf8))
     utf8 = removingBytes(utf8, Array("\n<image>".utf8))
     utf8 = removingBytes(utf8, token)
-    let result = String(decoding: utf8, as: UTF8.self)
-    // Trimming only when an end is whitespace (Foundation's set, as before).
-    guard let first = result.unicodeScalars.first, let last = result.unicodeScalars.last else { return result }
+    return trimmingWhitespace(String(decoding: utf8, as: UTF8.self))
+}
+
+/// `text.trimmingCharacters(in: .whitespacesAndNewlines)`, without Foundation's (slow) path when neither
+/// end is whitespace, which is nearly always: a caption file has hundreds of thousands of captions.
+func trimmingWhitespace(_ text: String) -> String {
+    guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return text }
     let space = CharacterSet.whitespacesAndNewlines
-    if !space.contains(first) && !space.contains(last) { return result }
-    return result.trimmingCharacters(in: .whitespacesAndNewlines)
+    if !space.contains(first) && !space.contains(last) { return text }
+    return text.trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
 /// `bytes` without any non-overlapping occurrence of `needle`, found left to right.
