@@ -213,6 +213,8 @@ public final class ItemServer {
         if isOrdered, build != nil, !hasQueuedCandidate() { try adoptOrder(waiting: .infinity) }
         let wasTaken = item.map { taken.contains($0) } ?? true
         if let item { taken.insert(item) }
+        // Where the walk stood, to stand there again if the transaction fails (its lease is not written).
+        let walk = (cursor, overlapOpen, skipped, skippedSet)
         do {
             var served: Served?
             var newModel: Int64?
@@ -235,6 +237,7 @@ public final class ItemServer {
             return (saved, served)
         } catch {
             if let item, !wasTaken { taken.remove(item) }
+            (cursor, overlapOpen, skipped, skippedSet) = walk
             throw error
         }
     }

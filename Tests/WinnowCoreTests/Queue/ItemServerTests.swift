@@ -220,6 +220,34 @@ final class ItemServerTests: CoreTestCase {
         XCTAssertNotEqual(third?.id, first.id)
     }
 
+    func testATransactionThatFailsAfterTheNextItemWasPickedLeavesTheWalkWhereItWas() throws {
+        try importItems(4)
+        let server = try ItemServer(store: store, annotator: "ana")
+        try server.waitForOrder()
+        let first = try XCTUnwrap(server.next())
+        // The serve log refuses, so the transaction fails after the walk has picked (and passed) an item.
+        try store.pool.write { db in
+            try db.execute(sql: "CREATE TEMP TRIGGER refuse_serve BEFORE INSERT ON serve_log BEGIN SELECT RAISE(ABORT, 'refused'); END")
+        }
+        XCTAssertThrowsError(try server.saveAndNext(item: first.id) { db in
+            try LabelLog.save(db, itemId: first.id, annotator: "ana", rubric: rubric, scores: #"{"q":1}"#, activeSeconds: 1)
+        })
+        XCTAssertNil(try LabelLog(store: try store).current(itemId: first.id, annotator: "ana"), "nothing of it was written")
+        try store.pool.write { db in try db.execute(sql: "DROP TRIGGER refuse_serve") }
+        var served: [Int64] = [first.id]
+        var current = first.id
+        while true {
+            let (_, next) = try server.saveAndNext(item: current) { db in
+                try LabelLog.save(db, itemId: current, annotator: "ana", rubric: rubric, scores: #"{"q":1}"#, activeSeconds: 1)
+            }
+            guard let next else { break }
+            served.append(next.id)
+            current = next.id
+        }
+        XCTAssertEqual(served.count, 4, "no item was lost to the failed transaction")
+        XCTAssertEqual(Set(served).count, 4)
+    }
+
     func testANewModelIsOrderedInTheBackgroundWhileTheOldOrderServes() throws {
         let rubric = try TestRubric.rubric()
         let qualities = (0..<80).map { 1 + ($0 * 3) % 5 }
