@@ -466,17 +466,28 @@ final class RecordPreparer: @unchecked Sendable {
         self.captionIndex = captionIndex
     }
 
+    /// LLaVA records of the plain shape skip the JSON tree (`LLaVAFastPath`); `useFastPath` is for the
+    /// test that compares both paths.
+    var fastPath: RecordReader.FastPath? {
+        format == .llava && RecordPreparer.useFastPath ? { LLaVAFastPath.draft(&$0) } : nil
+    }
+    nonisolated(unsafe) static var useFastPath = true
+
     func prepare(_ record: RecordReader.Record) throws(ImportError) -> PreparedRecord {
         let range = record.range
         if format == .mmInstructQuestions { return PreparedRecord(index: record.index, start: range.lowerBound, end: range.upperBound, rows: []) }
         var drafts: [DraftItem]
         do throws(RecordProblem) {
-            switch format {
-            case .llava: drafts = try LLaVAFormat.items(record.value)
-            case .alpaca: drafts = try AlpacaFormat.items(record.value)
-            case .questionSets: drafts = try QuestionSetFormat.items(record.value)
-            case .mmInstructAnswers: drafts = try MMInstructFormat.items(record.value, stem: stem, questions: questions)
-            case .mmInstructQuestions: drafts = []
+            if let draft = record.draft {
+                drafts = [draft]
+            } else {
+                switch format {
+                case .llava: drafts = try LLaVAFormat.items(record.value)
+                case .alpaca: drafts = try AlpacaFormat.items(record.value)
+                case .questionSets: drafts = try QuestionSetFormat.items(record.value)
+                case .mmInstructAnswers: drafts = try MMInstructFormat.items(record.value, stem: stem, questions: questions)
+                case .mmInstructQuestions: drafts = []
+                }
             }
         } catch {
             throw reader.error(at: range.lowerBound, record: record.index, field: error.field, error.message)
@@ -515,7 +526,7 @@ final class RecordPipeline: @unchecked Sendable {
             batch.reserveCapacity(batchSize)
             var problem: ImportError?
             do throws(ImportError) {
-                try preparer.reader.forEach { record throws(ImportError) in
+                try preparer.reader.forEach(fast: preparer.fastPath) { record throws(ImportError) in
                     batch.append(try preparer.prepare(record))
                     if batch.count == batchSize {
                         guard push(batch) else { throw ImportError(file: preparer.reader.path, message: "stopped") }

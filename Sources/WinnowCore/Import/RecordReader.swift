@@ -11,10 +11,16 @@ public struct RecordReader {
 
     public struct Record {
         public var index: Int
+        /// The parsed record; `.null` when `draft` holds it instead.
         public var value: JSONValue
         /// Byte range of the record in the file.
         public var range: Range<Int>
+        /// The record's draft when a fast path (`forEach(fast:)`) took it without parsing a tree.
+        var draft: DraftItem? = nil
     }
+
+    /// Parses a record of one plain shape straight into its draft, or declines (nil) for the general parser.
+    typealias FastPath = (inout JSONParser) -> DraftItem?
 
     public let path: String
     public let data: Data
@@ -53,11 +59,16 @@ public struct RecordReader {
     /// Calls `body` with each record in file order. Stops at the first syntax error, or when `body`
     /// throws. `progress` is called now and then with the number of bytes read.
     public func forEach(progress: ((Int) -> Void)? = nil, _ body: (Record) throws(ImportError) -> Void) throws(ImportError) {
+        try forEach(progress: progress, fast: nil, body)
+    }
+
+    /// `forEach`, trying `fast` on each record first.
+    func forEach(progress: ((Int) -> Void)? = nil, fast: FastPath?, _ body: (Record) throws(ImportError) -> Void) throws(ImportError) {
         let result: Result<Void, ImportError> = data.withUnsafeBytes { raw in
             do throws(ImportError) {
                 switch container {
-                case .list: try readList(raw, progress: progress, body)
-                case .lines: try readLines(raw, progress: progress, body)
+                case .list: try readList(raw, progress: progress, fast: fast, body)
+                case .lines: try readLines(raw, progress: progress, fast: fast, body)
                 }
                 return .success(())
             } catch {
@@ -95,7 +106,8 @@ public struct RecordReader {
         return ImportError(file: path, line: line, column: column, record: record, field: field, message: message)
     }
 
-    private func readList(_ raw: UnsafeRawBufferPointer, progress: ((Int) -> Void)?, _ body: (Record) throws(ImportError) -> Void) throws(ImportError) {
+    private func readList(_ raw: UnsafeRawBufferPointer, progress: ((Int) -> Void)?, fast: FastPath?,
+                          _ body: (Record) throws(ImportError) -> Void) throws(ImportError) {
         var parser = JSONParser(bytes: raw)
         _ = parser.consume(UInt8(ascii: "["))
         var index = 0
@@ -103,11 +115,15 @@ public struct RecordReader {
         while true {
             parser.skipWhitespace()
             let start = parser.position
-            let value: JSONValue
-            do { value = try parser.parseValue() } catch {
-                throw self.error(at: error.offset, record: index, field: error.path, error.message)
+            if let draft = fast?(&parser) {
+                try body(Record(index: index, value: .null, range: start..<parser.position, draft: draft))
+            } else {
+                let value: JSONValue
+                do { value = try parser.parseValue() } catch {
+                    throw self.error(at: error.offset, record: index, field: error.path, error.message)
+                }
+                try body(Record(index: index, value: value, range: start..<parser.position))
             }
-            try body(Record(index: index, value: value, range: start..<parser.position))
             index += 1
             if index % 4096 == 0 { progress?(parser.position) }
             if parser.consume(UInt8(ascii: ",")) { continue }
@@ -123,7 +139,8 @@ public struct RecordReader {
         if !parser.atEnd { throw error(at: parser.position, "unexpected text after the end of the list") }
     }
 
-    private func readLines(_ raw: UnsafeRawBufferPointer, progress: ((Int) -> Void)?, _ body: (Record) throws(ImportError) -> Void) throws(ImportError) {
+    private func readLines(_ raw: UnsafeRawBufferPointer, progress: ((Int) -> Void)?, fast: FastPath?,
+                           _ body: (Record) throws(ImportError) -> Void) throws(ImportError) {
         var lineStart = 0
         var index = 0
         while lineStart < raw.count {
@@ -134,6 +151,18 @@ public struct RecordReader {
                 var parser = JSONParser(bytes: line)
                 parser.skipWhitespace()
                 let start = parser.position
+                var quick = parser
+                if let fast, let draft = fast(&quick) {
+                    let end = quick.position
+                    quick.skipWhitespace()
+                    if quick.atEnd {
+                        try body(Record(index: index, value: .null, range: (lineStart + start)..<(lineStart + end), draft: draft))
+                        index += 1
+                        if index % 4096 == 0 { progress?(lineEnd) }
+                        lineStart = lineEnd + 1
+                        continue
+                    }
+                }
                 let value: JSONValue
                 do { value = try parser.parseValue() } catch {
                     throw self.error(at: lineStart + error.offset, record: index, field: error.path, error.message)

@@ -205,7 +205,8 @@ public struct JSONParser {
 
     /// Parses a string at the current quote. Invalid UTF-8 and raw control characters are errors
     /// (RFC 8259); a lone surrogate escape becomes U+FFFD, as it cannot be represented in Swift.
-    private mutating func parseString() throws(SyntaxError) -> String {
+    /// The string starting at the opening quote at `position` (also for `LLaVAFastPath`).
+    mutating func parseString() throws(SyntaxError) -> String {
         position += 1
         let start = position
         var p = position
