@@ -18,27 +18,26 @@ enum LLaVAFastPath {
     }
 
     private static func parse(_ p: inout JSONParser) -> DraftItem? {
-        guard p.consume(UInt8(ascii: "{")) else { return nil }
         var id: String?
         var image: String?
         var turns: [Turn]?
-        repeat {
-            guard let key = string(&p), p.consume(UInt8(ascii: ":")) else { return nil }
+        let plain = object(&p) { key, p in
             switch key {
             case "id" where id == nil:
-                guard let s = string(&p), !s.isEmpty, !s.utf8.contains(0) else { return nil }
+                guard let s = string(&p), !s.isEmpty, !s.utf8.contains(0) else { return false }
                 id = s
             case "image" where image == nil:
-                guard let s = string(&p), !s.utf8.contains(0) else { return nil }
+                guard let s = string(&p), !s.utf8.contains(0) else { return false }
                 image = s
             case "conversations" where turns == nil:
-                guard let list = conversation(&p) else { return nil }
-                turns = list
+                turns = conversation(&p)
+                return turns != nil
             default:
-                return nil
+                return false
             }
-        } while p.consume(UInt8(ascii: ","))
-        guard p.consume(UInt8(ascii: "}")), let id, let turns else { return nil }
+            return true
+        }
+        guard plain, let id, let turns else { return nil }
         return DraftItem(baseKey: id, image: image, turns: turns, fields: JSONObject())
     }
 
@@ -46,27 +45,36 @@ enum LLaVAFastPath {
         guard p.consume(UInt8(ascii: "[")) else { return nil }
         var turns: [Turn] = []
         repeat {
-            guard p.consume(UInt8(ascii: "{")) else { return nil }
             var from: String?
             var value: String?
-            repeat {
-                guard let key = string(&p), p.consume(UInt8(ascii: ":")) else { return nil }
+            let plain = object(&p) { key, p in
                 switch key {
                 case "from" where from == nil:
-                    guard let s = string(&p), s == "human" || s == "gpt" else { return nil }
+                    guard let s = string(&p), s == "human" || s == "gpt" else { return false }
                     from = s
                 case "value" where value == nil:
-                    guard let s = string(&p) else { return nil }
-                    value = s
+                    value = string(&p)
+                    return value != nil
                 default:
-                    return nil
+                    return false
                 }
-            } while p.consume(UInt8(ascii: ","))
-            guard p.consume(UInt8(ascii: "}")), let from, let value else { return nil }
+                return true
+            }
+            guard plain, let from, let value else { return nil }
             turns.append(Turn(from: from, value: strippingImageToken(value)))
         } while p.consume(UInt8(ascii: ","))
         guard p.consume(UInt8(ascii: "]")), !turns.isEmpty else { return nil }
         return turns
+    }
+
+    /// Reads an object, handing each key to `member` to read its value; false when the object is not well
+    /// formed or `member` declines a key.
+    private static func object(_ p: inout JSONParser, _ member: (String, inout JSONParser) -> Bool) -> Bool {
+        guard p.consume(UInt8(ascii: "{")) else { return false }
+        repeat {
+            guard let key = string(&p), p.consume(UInt8(ascii: ":")), member(key, &p) else { return false }
+        } while p.consume(UInt8(ascii: ","))
+        return p.consume(UInt8(ascii: "}"))
     }
 
     /// A string value, or nil when the next value is not a (valid) string.

@@ -114,6 +114,7 @@ public final class LabelController {
         let scores = LabelLog.scoresJSON(state.values, rubric: rubric)
         let note = state.note.isEmpty ? nil : state.note
         let activeSeconds = (clock.activeSeconds * 10).rounded() / 10
+        let flag = state.flag
         // Enter in history moves forward through it, and a parked queue item comes back after a detour;
         // otherwise the next item is the queue's, leased in the save's own transaction.
         let inHistory = historyPosition.map { $0 + 1 < history.count } ?? false
@@ -121,14 +122,14 @@ public final class LabelController {
         let event: LabelEvent
         var served: ItemServer.Served?
         if toQueue {
-            (event, served) = try server.saveAndNext(item: id) { [annotator, storedRubric, state] db in
+            (event, served) = try server.saveAndNext(item: id) { [annotator, storedRubric] db in
                 try LabelLog.save(db, itemId: id, annotator: annotator, rubric: storedRubric, scores: scores,
-                                  activeSeconds: activeSeconds, note: note, flag: state.flag)
+                                  activeSeconds: activeSeconds, note: note, flag: flag)
             }
         } else {
             event = try log.save(
                 itemId: id, annotator: annotator, rubric: storedRubric, scores: scores, activeSeconds: activeSeconds, note: note,
-                flag: state.flag)
+                flag: flag)
             server.markLabeled(id)
             try server.release(id)
         }
