@@ -44,7 +44,7 @@ public enum ServeReason: Sendable, Equatable {
         case .jumped: return "jumped to by key"
         case .history: return "history: your saved label"
         case .undone: return "undone: back to edit"
-        case .whileOrdering: return "random pick: the queue is still being ordered"
+        case .whileOrdering: return "random pick (queue being ordered)"
         }
     }
 }
