@@ -115,15 +115,11 @@ public struct RecordReader {
         while true {
             parser.skipWhitespace()
             let start = parser.position
-            if let draft = fast?(&parser) {
-                try body(Record(index: index, value: .null, range: start..<parser.position, draft: draft))
-            } else {
-                let value: JSONValue
-                do { value = try parser.parseValue() } catch {
-                    throw self.error(at: error.offset, record: index, field: error.path, error.message)
-                }
-                try body(Record(index: index, value: value, range: start..<parser.position))
+            let parsed: (value: JSONValue, draft: DraftItem?)
+            do { parsed = try parseRecord(&parser, fast: fast) } catch {
+                throw self.error(at: error.offset, record: index, field: error.path, error.message)
             }
+            try body(Record(index: index, value: parsed.value, range: start..<parser.position, draft: parsed.draft))
             index += 1
             if index % 4096 == 0 { progress?(parser.position) }
             if parser.consume(UInt8(ascii: ",")) { continue }
@@ -132,6 +128,13 @@ public struct RecordReader {
             throw self.error(at: parser.position, "expected ',' or ']' after record \(index - 1)")
         }
         try expectEnd(&parser)
+    }
+
+    /// The record at the parser's position: its draft when `fast` takes it (the fast path reads only
+    /// well-formed records, so the parser ends where `parseValue` would), else its parsed value.
+    private func parseRecord(_ parser: inout JSONParser, fast: FastPath?) throws(JSONParser.SyntaxError) -> (value: JSONValue, draft: DraftItem?) {
+        if let draft = fast?(&parser) { return (.null, draft) }
+        return (try parser.parseValue(), nil)
     }
 
     private func expectEnd(_ parser: inout JSONParser) throws(ImportError) {
@@ -151,20 +154,8 @@ public struct RecordReader {
                 var parser = JSONParser(bytes: line)
                 parser.skipWhitespace()
                 let start = parser.position
-                var quick = parser
-                if let fast, let draft = fast(&quick) {
-                    let end = quick.position
-                    quick.skipWhitespace()
-                    if quick.atEnd {
-                        try body(Record(index: index, value: .null, range: (lineStart + start)..<(lineStart + end), draft: draft))
-                        index += 1
-                        if index % 4096 == 0 { progress?(lineEnd) }
-                        lineStart = lineEnd + 1
-                        continue
-                    }
-                }
-                let value: JSONValue
-                do { value = try parser.parseValue() } catch {
+                let parsed: (value: JSONValue, draft: DraftItem?)
+                do { parsed = try parseRecord(&parser, fast: fast) } catch {
                     throw self.error(at: lineStart + error.offset, record: index, field: error.path, error.message)
                 }
                 let end = parser.position
@@ -172,7 +163,7 @@ public struct RecordReader {
                 if !parser.atEnd {
                     throw self.error(at: lineStart + parser.position, record: index, "unexpected text after the record (JSONL has one record per line)")
                 }
-                try body(Record(index: index, value: value, range: (lineStart + start)..<(lineStart + end)))
+                try body(Record(index: index, value: parsed.value, range: (lineStart + start)..<(lineStart + end), draft: parsed.draft))
                 index += 1
                 if index % 4096 == 0 { progress?(lineEnd) }
             }
