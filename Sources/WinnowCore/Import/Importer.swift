@@ -128,7 +128,7 @@ public struct Importer {
         let importedAt = Timestamp.now()
         // Each file's SHA-256 (for the manifest, and to know a file imported before byte for byte) is
         // computed on its own thread while the records are written: first, it kept the writer from starting.
-        let digests = plans.map { FileDigest(data: $0.reader.data) }
+        let digests = plans.map { plan in BackgroundResult { [data = plan.reader.data] in hexDigits(SHA256.hash(data: data)) } }
         return try store.bulkWrite { db -> Summary in
             // A larger page cache for the one big transaction: fewer pages spilled to the WAL and read back.
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
@@ -388,29 +388,6 @@ struct ItemWriter {
             action: current == nil ? .save : .edit, rubricHash: labels.rubric.hash, scores: scores, at: importedAt
         ).insert(db)
         return (true, rounded)
-    }
-}
-
-/// A file's SHA-256 in lowercase hex, computed on a background thread from when it is made.
-final class FileDigest: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var digest: String?
-
-    init(data: Data) {
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
-            let hex = hexDigits(SHA256.hash(data: data))
-            condition.lock()
-            digest = hex
-            condition.broadcast()
-            condition.unlock()
-        }
-    }
-
-    func value() -> String {
-        condition.lock()
-        defer { condition.unlock() }
-        while digest == nil { condition.wait() }
-        return digest!
     }
 }
 

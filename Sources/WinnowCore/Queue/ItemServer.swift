@@ -82,7 +82,7 @@ public final class ItemServer {
     public var orderingWait = 0.02
     private var servedOne = false
     private var cursor = 0
-    private var build: QueueBuild?
+    private var build: BackgroundResult<QueueBuild.Built>?
     /// The model version `build` is ordering for (nil: cold start).
     private var buildVersion: Int64?
     private var skipped: [Int64] = []
@@ -148,13 +148,13 @@ public final class ItemServer {
     }
 
     private func startOrdering(for version: Int64?) {
-        build = QueueBuild(store: store, beforeOrdering: beforeOrdering)
+        build = QueueBuild.start(store: store, beforeOrdering: beforeOrdering)
         buildVersion = version
     }
 
     /// Takes a finished order (waiting up to `seconds` for it).
     private func adoptOrder(waiting seconds: Double) throws {
-        guard let build, let built = try build.result(waiting: seconds) else { return }
+        guard let build, let built = try build.value(waiting: seconds) else { return }
         self.build = nil
         entries = built.entries
         modelVersion = built.modelVersion
