@@ -149,14 +149,6 @@ final class LabelScreenTmuxTests: XCTestCase {
     }
 
     private func shell(_ command: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try WinnowProcess.output(of: ["sh", "-c", command])
     }
 }

@@ -55,14 +55,6 @@ extension WinnowProcess {
     /// Runs one SQL statement with the sqlite3 shell on this test's database and returns its output
     /// (`|`-separated columns, one row a line).
     func sqlite(_ sql: String, database path: URL? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", (path ?? database).path, sql]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try Self.output(of: ["sqlite3", (path ?? database).path, sql])
     }
 }

@@ -100,9 +100,14 @@ struct WinnowProcess {
 
     /// `sqlite3 DB .dump` of this test's database: bad-input tests assert it is unchanged.
     func dump() throws -> String {
+        try Self.output(of: ["sqlite3", database.path, ".dump"])
+    }
+
+    /// What a program (looked up on PATH) prints on standard output.
+    static func output(of arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", database.path, ".dump"]
+        process.arguments = arguments
         let out = Pipe()
         process.standardOutput = out
         try process.run()
