@@ -8,18 +8,18 @@ import GRDB
 /// whose pages the fsync flushes too) on the Enter that happens to cross the line. Once this is on, the
 /// store's own connection never checkpoints; a second connection runs a passive checkpoint every
 /// `interval` seconds on a background queue instead. A passive checkpoint takes no write lock, so saves go
-/// on while it copies. When the store is released, checkpointing goes back to SQLite's default (closing
-/// the last connection checkpoints what is left).
+/// on while it copies. When the store is released its connections close, and the last to close
+/// checkpoints what is left.
 final class BackgroundCheckpoints: @unchecked Sendable {
     private let timer: DispatchSourceTimer
-    /// The checkpointing connection, used on `queue` only.
+    /// The checkpointing connection (its own, so a checkpoint never waits for the store's writer).
     private let connection: DatabaseQueue
 
     init(path: String, interval: Double) throws {
         var configuration = Configuration()
         configuration.label = "winnow-checkpoint"
         configuration.busyMode = .immediateError
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        configuration.prepareDatabase(Store.prepareConnection)
         connection = try DatabaseQueue(path: path, configuration: configuration)
         let queue = DispatchQueue(label: "winnow-checkpoint", qos: .utility)
         timer = DispatchSource.makeTimerSource(queue: queue)

@@ -30,11 +30,7 @@ public final class Store: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(Store.busyTimeout)
         configuration.label = "winnow"
-        configuration.prepareDatabase { db in
-            // NORMAL is durable in WAL mode across process crashes (kill -9); only an OS crash or power
-            // loss can lose the last transactions, and it never corrupts the file.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
+        configuration.prepareDatabase(Store.prepareConnection)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
@@ -49,6 +45,13 @@ public final class Store: Sendable {
         } catch {
             throw StoreError.cannotOpen(path: path, reason: Store.describe(error))
         }
+    }
+
+    /// What every connection to a store's file runs when it opens.
+    static func prepareConnection(_ db: Database) throws {
+        // NORMAL is durable in WAL mode across process crashes (kill -9); only an OS crash or power
+        // loss can lose the last transactions, and it never corrupts the file.
+        try db.execute(sql: "PRAGMA synchronous = NORMAL")
     }
 
     /// Runs `body` in one write transaction under SQLite's rollback journal instead of the WAL, when no
