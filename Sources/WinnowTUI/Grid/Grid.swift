@@ -103,15 +103,13 @@ public struct Grid: Hashable, Sendable {
     /// changed (a key usually changes a few dozen of the 4,800 cells of a 120×40 screen). Continuation
     /// cells are skipped: their wide character draws them.
     public func forEachCellToPaint(since previous: Grid?, _ body: (_ x: Int, _ y: Int, _ cell: Cell) -> Void) {
-        let compare = previous.map { $0.width == width && $0.height == height } ?? false
+        // A wide character and its continuation change together (`set` keeps them paired), so comparing
+        // cell by cell finds every change, and skipping continuation cells loses none.
+        let previous = previous.flatMap { $0.width == width && $0.height == height ? $0 : nil }
         for index in cells.indices {
             let cell = cells[index]
             if cell.isContinuation { continue }
-            if compare, previous!.cells[index] == cell {
-                // A wide character's right half may have changed alone (from a continuation to a cell of
-                // its own is a change of the left half too), so an equal cell is an unchanged cell.
-                continue
-            }
+            if let previous, previous.cells[index] == cell { continue }
             body(index % width, index / width, cell)
         }
     }

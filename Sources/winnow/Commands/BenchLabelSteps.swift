@@ -16,7 +16,8 @@ enum BenchLabelSteps {
     }
 
     /// Seconds from opening the database to the first frame painted: `Store` open, `LabelController`
-    /// init (queue built), `start()` (first item served and leased), `frame()` and a headless paint.
+    /// init (the queue's ordering started in the background), `start()` (first item served and leased),
+    /// `frame()` and a headless paint.
     /// Excludes process start and terminal setup (ncurses initscr), which do not depend on the data.
     static func firstItem(databasePath: String, rubric: Rubric, annotator: String) throws -> Double {
         let screen = HeadlessScreen(width: width, height: height)
