@@ -221,9 +221,7 @@ public final class ItemServer {
             let saved = try store.pool.write { db -> T in
                 served = nil
                 let saved = try save(db)
-                if let item {
-                    try db.cachedStatement(sql: "DELETE FROM lease WHERE item_id = ? AND annotator = ?").execute(arguments: [item, annotator])
-                }
+                if let item { try release(db, item) }
                 newModel = try ModelVersion.currentId(db)
                 served = try take(db)
                 return saved
@@ -361,9 +359,11 @@ public final class ItemServer {
     }
 
     public func release(_ id: Int64) throws {
-        try store.pool.write { db in
-            try db.execute(sql: "DELETE FROM lease WHERE item_id = ? AND annotator = ?", arguments: [id, annotator])
-        }
+        try store.pool.write { db in try release(db, id) }
+    }
+
+    private func release(_ db: Database, _ id: Int64) throws {
+        try db.cachedStatement(sql: "DELETE FROM lease WHERE item_id = ? AND annotator = ?").execute(arguments: [id, annotator])
     }
 
     /// The item goes to the back of this session's queue.
