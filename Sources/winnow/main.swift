@@ -24,4 +24,4 @@ struct Winnow: ParsableCommand {
         ])
 }
 
-Winnow.main()
+Winnow.main(StoreOptions.movingLeadingOptions(Array(CommandLine.arguments.dropFirst())))

@@ -43,9 +43,14 @@ final class ConfigAndOptionsCLITests: CLITestCase {
         XCTAssertEqual(try winnow.sqlite("SELECT count(*) FROM item", database: chosen), "4\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: winnow.database.path), "the WINNOW_DB database was not touched")
         XCTAssertEqual(try succeed(["status", "--json", "--db", chosen.path]).stdout, #"{"items":4,"groups":4,"labeled":0,"unlabeled":4,"annotators":{}}"# + "\n")
-        // Without --db, WINNOW_DB is used.
-        XCTAssertEqual(try succeed(["status", "--json"]).stdout, #"{"items":0,"groups":0,"labeled":0,"unlabeled":0,"annotators":{}}"# + "\n")
-        XCTAssertTrue(FileManager.default.fileExists(atPath: winnow.database.path))
+        // Without --db, WINNOW_DB is used: it has no database yet, which a read-only command says.
+        let status = try winnow.run(["status", "--json"])
+        XCTAssertNotEqual(status.status, 0)
+        XCTAssertTrue(status.stderr.contains("no database at \(winnow.database.path); `winnow import` creates one"), status.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: winnow.database.path))
+        // Store options also work before the subcommand, as the README writes them.
+        try succeed(["--db", chosen.path, "import", bundled("data/sample/alpaca.jsonl")])
+        XCTAssertEqual(try succeed(["--db=\(chosen.path)", "status", "--json"]).stdout, #"{"items":4,"groups":4,"labeled":0,"unlabeled":4,"annotators":{}}"# + "\n")
     }
 
     func testWithoutDbOrEnvironmentTheDatabaseIsInTheCurrentFolder() throws {

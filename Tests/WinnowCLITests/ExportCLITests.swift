@@ -46,7 +46,9 @@ final class ExportCLITests: XCTestCase {
         let out = path("all.json")
         let text = try exportFile(["--format", "llava", "--out", out])
         let records = try XCTUnwrap(JSONParser.parse(text).arrayValue)
-        XCTAssertEqual(records.count, 15 + 15, "every item without selection: 15 records and 15 candidates")
+        // Every item without selection: 15 records and 15 candidates, but for the 3 candidates of
+        // 000000000103's second turn, whose first turn has no scored candidate to stand as their context.
+        XCTAssertEqual(records.count, 15 + 12)
         // The first record is the file's first record, bytes and all.
         let original = try String(contentsOfFile: "\(sample)/conversation.json", encoding: .utf8)
         let firstRecord = try XCTUnwrap(JSONParser.parse(original).arrayValue?.first)
@@ -113,24 +115,45 @@ final class ExportCLITests: XCTestCase {
         XCTAssertEqual(pair["prompt"]?.serialized(), #"[{"role":"user","content":[{"type":"image"},{"type":"text","text":"What is in the lower half of the picture?"}]}]"#)
         XCTAssertEqual(pair["chosen"]?.serialized(), #"[{"role":"assistant","content":[{"type":"text","text":"A red ball lying on green grass."}]}]"#)
         XCTAssertEqual(pair["rejected"]?.serialized(), #"[{"role":"assistant","content":[{"type":"text","text":"A brown dog chasing a red ball across the grass."}]}]"#)
-        // With a margin above the difference (10 - 2 = 8), the pair is skipped.
-        let none = try exportFile(["--format", "dpo", "--out", path("none.jsonl"), "--pair-criteria", "answer_correctness,helpfulness", "--margin", "9"])
-        XCTAssertEqual(none, "")
+        // TRL's columns stay its own; the sidecar beside the file traces each pair, line by line.
+        let trace = try lines(try String(contentsOfFile: out + ".pairs.jsonl", encoding: .utf8))
+        XCTAssertEqual(trace.map { $0.keys }, [["line", "group", "chosen", "rejected", "chosen_score", "rejected_score", "margin", "score", "source"]])
+        XCTAssertEqual(trace.first?["chosen"], .string("000000000101/t0/c0"))
+        XCTAssertEqual(trace.first?["rejected"], .string("000000000101/t0/c2"))
+        // With a margin above the difference (10 - 2 = 8), the pair is skipped: no pairs at all is an error
+        // that says why, unless --allow-empty.
+        let arguments = ["export", "--rubric", rubric, "--format", "dpo", "--out", path("none.jsonl")]
+        // image_relevance is 4 for every candidate: the one group differs by 0, under a margin of 1.
+        let refused = try winnow.run(arguments + ["--pair-criteria", "image_relevance", "--margin", "1"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("nothing to write: 0 pairs"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("pairs by image_relevance, margin 1: 1 group of one prompt with two or more scored answers, 1 under the margin"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("none.jsonl")))
+        let allowed = try winnow.run(arguments + ["--pair-criteria", "image_relevance", "--margin", "1", "--allow-empty"])
+        XCTAssertEqual(allowed.status, 0, allowed.stderr)
+        XCTAssertTrue(allowed.stderr.contains("warning: wrote 0 pairs (--allow-empty)"), allowed.stderr)
+        XCTAssertEqual(try String(contentsOfFile: path("none.jsonl"), encoding: .utf8), "")
+        // A margin beyond the score's whole range (2 to 10) can never be met: an error.
+        let beyond = try winnow.run(arguments + ["--pair-criteria", "answer_correctness,helpfulness", "--margin", "9"])
+        XCTAssertNotEqual(beyond.status, 0)
+        XCTAssertTrue(beyond.stderr.contains("--margin 9 cannot be met: the pair score (answer_correctness + helpfulness) runs from 2 to 10"), beyond.stderr)
     }
 
     func testDPOLLaVAPairs() throws {
         try label()
         let rows = try lines(try exportFile(["--format", "dpo-llava", "--out", path("p.jsonl"), "--pair-criteria", "answer_correctness,helpfulness"]))
         let pair = try XCTUnwrap(rows.first)
-        XCTAssertEqual(pair.keys, ["id", "image", "conversations", "chosen", "rejected", "margin"])
+        XCTAssertEqual(pair.keys, ["id", "image", "conversations", "chosen", "rejected", "margin", "winnow"])
         XCTAssertEqual(pair["id"], .string("000000000101/t0"))
         XCTAssertEqual(pair["conversations"]?.serialized(), #"[{"from":"human","value":"<image>\nWhat is in the lower half of the picture?"}]"#)
         XCTAssertEqual(pair["chosen"]?.serialized(), #"{"from":"gpt","value":"A red ball lying on green grass."}"#)
         XCTAssertEqual(pair["margin"], .number("8"))
+        // Traceable: both items, both scores, the margin and where the scores came from.
+        XCTAssertEqual(pair["winnow"]?.serialized(), #"{"group":"000000000101/t0","chosen":"000000000101/t0/c0","rejected":"000000000101/t0/c2","chosen_score":10,"rejected_score":2,"margin":8,"score":"answer_correctness + helpfulness","source":"consensus"}"#)
     }
 
     func testAPairCriterionMissingFromTheRubricIsAnError() throws {
-        let outcome = try winnow.run(["export", "--rubric", rubric, "--format", "dpo", "--out", path("x.jsonl")])
+        let outcome = try winnow.run(["export", "--rubric", rubric, "--format", "dpo", "--out", path("x.jsonl"), "--pair-criteria", "correctness"])
         XCTAssertNotEqual(outcome.status, 0)
         XCTAssertTrue(outcome.stderr.contains("--pair-criteria: 'correctness' is not a criterion of the rubric"), outcome.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.jsonl")))
@@ -209,7 +232,7 @@ final class ExportCLITests: XCTestCase {
         }
         XCTAssertEqual(process.terminationStatus, 0)
         let loaded = try XCTUnwrap(JSONParser.parse(Data(data)).objectValue)
-        XCTAssertEqual(loaded[files[0]]?.objectValue?["rows"], .number("30"))
+        XCTAssertEqual(loaded[files[0]]?.objectValue?["rows"], .number("27"))
         XCTAssertEqual(loaded[files[1]]?.objectValue?["columns"]?.arrayValue?.contains(.string("winnow")), true)
         XCTAssertEqual(loaded[files[2]]?.objectValue?["columns"], .array(["chosen", "images", "prompt", "rejected"].map(JSONValue.string)))
         XCTAssertEqual(loaded[files[3]]?.objectValue?["rows"], .number("1"))

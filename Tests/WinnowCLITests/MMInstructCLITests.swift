@@ -38,10 +38,10 @@ final class MMInstructCLITests: CLITestCase {
             SELECT group_key, image, captions, json_extract(fields, '$.model_id'), json_extract(turns, '$[0].value') FROM item WHERE key = 'q0/gpt4v'
             """)
         let expectedCaptions = JSONValue.array([.string(caption)]).serialized()
-        XCTAssertEqual(row, "q0|\(image)|\(expectedCaptions)|GPT4-V|\(question["text"]?.stringValue ?? "")\n")
+        XCTAssertEqual(row, "answers:q0|\(image)|\(expectedCaptions)|GPT4-V|\(question["text"]?.stringValue ?? "")\n")
         // model_id is kept as the file gives it, even where it is wrong (CogVLM's file says InstructBlip).
         XCTAssertEqual(try winnow.sqlite("SELECT json_extract(fields, '$.model_id') FROM item WHERE key = 'q0/CogVLM'"), "InstructBlip\n")
-        XCTAssertEqual(try winnow.sqlite("SELECT count(*) FROM item WHERE group_key = 'q42'"), "8\n")
+        XCTAssertEqual(try winnow.sqlite("SELECT count(*) FROM item WHERE group_key = 'answers:q42'"), "8\n")
 
         // Importing again adds nothing.
         let again = try XCTUnwrap(json(try succeed(["import", files.questions] + files.answers + ["--json"]).stdout).objectValue)

@@ -29,15 +29,15 @@ final class SampleImportCLITests: CLITestCase {
                        #"{"files":[\#(fileSummary(alpaca, "alpaca (jsonl)", records: 4, added: 4))],"records":4,"items_added":4,"unchanged":0,"renamed_repeats":0,"labels_added":0,"scores_rounded":0}"#)
 
         // 15 + 6 + 15 + 9 + 4 = 49 items. Groups: 15 conversation records, 6 detail records, 5 candidate
-        // turns (101/t0, 103/t0, 103/t1, 107/t0, 111/t0), 4 Alpaca records; the question sets' groups
-        // (000000000105, 000000000102, 000000000116) are the ids of records already imported.
+        // turns (101/t0, 103/t0, 103/t1, 107/t0, 111/t0), 3 question-set groups (000000000105, 000000000102,
+        // 000000000116: ids of records already imported, yet groups of another kind), 4 Alpaca records.
         let status = try succeed(["status", "--json"])
-        XCTAssertEqual(status.stdout, #"{"items":49,"groups":30,"labeled":0,"unlabeled":49,"annotators":{}}"# + "\n")
+        XCTAssertEqual(status.stdout, #"{"items":49,"groups":33,"labeled":0,"unlabeled":49,"annotators":{}}"# + "\n")
 
         XCTAssertEqual(try winnow.sqlite("SELECT key FROM item WHERE key LIKE '000000000105%' ORDER BY id"),
                        "000000000105\n000000000105#2\n000000000105/q0\n000000000105/q1\n000000000105/q2\n")
         XCTAssertEqual(try winnow.sqlite("SELECT key, group_key FROM item WHERE key LIKE '000000000103/%' ORDER BY id"),
-                       ["t0/c0", "t0/c1", "t0/c2", "t1/c0", "t1/c1", "t1/c2"].map { "000000000103/\($0)|000000000103/\($0.prefix(2))\n" }.joined())
+                       ["t0/c0", "t0/c1", "t0/c2", "t1/c0", "t1/c1", "t1/c2"].map { "000000000103/\($0)|turn:000000000103/\($0.prefix(2))\n" }.joined())
     }
 
     func testDetailRecordsGetTheirImagesCOCOCaptionsAndTheSetField() throws {

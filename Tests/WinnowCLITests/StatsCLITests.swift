@@ -199,7 +199,15 @@ final class StatsCLITests: CLITestCase {
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("no criterion 'nope' in rubric stats-test (tone, quality, length, hallucination)"), bad.stderr)
 
+        // A path with no database is an error, and no file is made there.
+        let missing = winnow.directory.appendingPathComponent("missing.sqlite").path
+        let absent = try winnow.run(["stats", "--db", missing, "--rubric", rubricPath])
+        XCTAssertNotEqual(absent.status, 0)
+        XCTAssertTrue(absent.stderr.contains("no database at \(missing); `winnow import` creates one"), absent.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: missing))
+
         let empty = winnow.directory.appendingPathComponent("empty.sqlite").path
+        _ = try Store(path: empty)
         let none = try winnow.run(["stats", "--db", empty])
         XCTAssertNotEqual(none.status, 0)
         XCTAssertTrue(none.stderr.contains("give --rubric"), none.stderr)

@@ -123,16 +123,16 @@ public struct AgreementReport: Sendable, Equatable {
         return RatingTable(categoryCount: criterion.values.count, ratings: ratings)
     }
 
-    /// The current labels of role `annotator` and `gold`, read through `rubric` (whatever rubric each was
-    /// given under: a value the rubric does not have is left out), in item order.
+    /// The current labels of role `annotator` and `gold` given under `rubric` (by content hash: a label
+    /// means what the rubric it was given under said), in item order.
     public static func labels(in store: Store, rubric: Rubric) throws -> [AgreementLabel] {
         try store.pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT i.key AS item_key, c.annotator, c.role, c.at, c.scores FROM current_label c
                 JOIN item i ON i.id = c.item_id
-                WHERE c.role IN ('annotator', 'gold')
+                WHERE c.role IN ('annotator', 'gold') AND c.rubric_hash = ?
                 ORDER BY c.item_id, c.role, c.annotator
-                """).map { row in
+                """, arguments: [rubric.contentHash]).map { row in
                 AgreementLabel(
                     item: row["item_key"], annotator: row["annotator"], role: LabelRole(rawValue: row["role"]) ?? .annotator,
                     at: row["at"], values: LabelLog.values(fromScores: row["scores"], rubric: rubric))

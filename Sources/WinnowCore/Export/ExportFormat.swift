@@ -12,6 +12,9 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case dpoLLaVA = "dpo-llava"
     /// NeMo-Aligner's SteerLM records with attribute labels.
     case steerlm
+
+    /// Whether the format writes preference pairs.
+    public var isPreference: Bool { self == .dpo || self == .dpoLLaVA }
 }
 
 /// Builds the JSON of one exported record from a unit.
@@ -139,15 +142,29 @@ public struct RecordBuilder: Sendable {
         .object(JSONObject(["role": .string("assistant"), "content": .array([.object(JSONObject(["type": .string("text"), "text": .string(Self.withoutImageToken(text))]))])]))
     }
 
-    /// mllm-dpo's pair record.
-    public func dpoLLaVA(chosen: Item, rejected: Item, key: String, margin: Double) -> JSONValue {
+    /// What makes a pair traceable: the two items' keys, their pair scores, the margin between them and
+    /// where the scores came from. `dpo-llava` records carry it as a `winnow` object; `dpo` writes it to
+    /// the sidecar `FILE.pairs.jsonl`, one line per pair, so TRL's columns stay exactly its own.
+    func trace(_ pair: PreferencePair, plan: PairPlan) -> JSONObject {
+        JSONObject([
+            "group": .string(pair.group),
+            "chosen": .string(pair.chosen.key), "rejected": .string(pair.rejected.key),
+            "chosen_score": .number(PairPlan.rounded(pair.chosenScore)), "rejected_score": .number(PairPlan.rounded(pair.rejectedScore)),
+            "margin": .number(pair.difference), "score": .string(plan.label), "source": .string(pair.source),
+        ])
+    }
+
+    /// mllm-dpo's pair record, with the `winnow` object of `trace`.
+    func dpoLLaVA(_ pair: PreferencePair, plan: PairPlan) -> JSONValue {
+        let chosen = pair.chosen, rejected = pair.rejected
         var object = JSONObject()
-        object["id"] = .string(key)
+        object["id"] = .string(pair.group)
         if let image = imagePath(chosen.image) { object["image"] = .string(image) }
         object["conversations"] = .array(conversation(Array(chosen.turns.dropLast()), image: chosen.image != nil))
         object["chosen"] = .object(JSONObject(["from": .string("gpt"), "value": .string(chosen.turns.last?.value ?? "")]))
         object["rejected"] = .object(JSONObject(["from": .string("gpt"), "value": .string(rejected.turns.last?.value ?? "")]))
-        object["margin"] = .number(margin)
+        object["margin"] = .number(pair.difference)
+        object["winnow"] = .object(trace(pair, plan: plan))
         return .object(object)
     }
 

@@ -10,13 +10,12 @@ public struct ExportUnit: Sendable {
     public var format: String
     /// True when `items` are the chosen candidates of one record, to be written as that record.
     public var assembled: Bool
-    /// True when the unit won `--best-per-group` for a group of several items; it is written under the
-    /// group's key.
+    /// True when the unit won `--best-per-group` for a group of several items. It is written under its own
+    /// key (`000000000105/q1`), never the group's name, which may be another record's id.
     public var groupWinner: Bool
 
     public var key: String {
         if assembled, let first = items.first { return Self.recordKey(first) }
-        if groupWinner, let first = items.first { return first.group }
         return items[0].key
     }
 

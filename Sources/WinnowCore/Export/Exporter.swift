@@ -19,10 +19,14 @@ public struct Exporter {
         public var stages: [SelectionStage] = []
         public var withCaptions = false
         public var imageRoot: String?
-        public var pairCriteria = ["helpfulness", "correctness", "coherence"]
-        public var margin = 2.0
+        /// nil: HelpSteer's three when the rubric has them, else overall (`PairPlan.make`).
+        public var pairCriteria: [String]?
+        /// nil: one sixth of the pair score's range.
+        public var margin: Double?
         public var system = ""
         public var dryRun = false
+        /// Write an empty file (and exit 0) when nothing is selected, instead of refusing.
+        public var allowEmpty = false
         /// The field that strata are counted by in the summary and manifest (`--per`, else `type`).
         public var strataField = "type"
         public var commandLine: [String] = []
@@ -50,25 +54,66 @@ public struct Exporter {
         }
     }
 
+    /// How many units were left after a step of the export, so an empty result says which step emptied it.
+    public struct StageCount: Sendable, Equatable {
+        public var step: String
+        public var remaining: Int
+    }
+
     public struct Summary: Sendable, Equatable {
         public var before = Counts()
         public var after = Counts()
-        /// Records written (pairs for the preference formats).
+        /// Every item, then what was left after each step.
+        public var steps: [StageCount] = []
+        /// Records written, or that would be (pairs for the preference formats).
         public var records = 0
-        /// Groups whose best and worst differed by less than the margin (preference formats).
-        public var pairsSkipped = 0
+        /// The preference formats' plan and what happened to the groups.
+        public var plan: PairPlan?
+        public var pairs = PairCounts()
+        /// Candidate answers left out because an earlier candidate turn of their record has no scored candidate.
+        public var contextLeftOut = 0
         public var manifestPath: String?
+        /// The `dpo` format's sidecar: one line per pair with its keys, scores and margin.
+        public var pairsPath: String?
+
+        /// Why nothing was selected, step by step.
+        public var emptyReasons: [String] {
+            var reasons: [String] = []
+            var previous: Int?
+            for step in steps {
+                if let previous { reasons.append("\(step.step): \(previous) → \(step.remaining)") }
+                else { reasons.append("\(step.step): \(step.remaining)") }
+                previous = step.remaining
+            }
+            if contextLeftOut > 0 {
+                reasons.append("\(contextLeftOut) candidate answer\(contextLeftOut == 1 ? "" : "s") left out: an earlier candidate turn of the record has no scored candidate")
+            }
+            if let plan {
+                var text = "pairs by \(plan.label), margin \(PairPlan.shown(plan.margin)): \(pairs.groups) group\(pairs.groups == 1 ? "" : "s") of one prompt with two or more scored answers, \(pairs.underMargin) under the margin"
+                if pairs.tooFewScored > 0 { text += ", \(pairs.tooFewScored) with fewer than two scored answers" }
+                if pairs.notOnePrompt > 0 { text += "; \(pairs.notOnePrompt) group\(pairs.notOnePrompt == 1 ? "" : "s") of question sets or records, which never pair" }
+                reasons.append(text)
+            }
+            return reasons
+        }
     }
 
     public enum ExportError: Error, CustomStringConvertible, Equatable {
         case unknownCriterion(option: String, name: String, known: [String])
         case cannotWrite(path: String, reason: String)
+        case pairsAfterBestPerGroup
+        case empty(what: String, reasons: [String])
 
         public var description: String {
             switch self {
             case .unknownCriterion(let option, let name, let known):
                 return "\(option): '\(name)' is not a criterion of the rubric (criteria: \(known.joined(separator: ", ")))"
             case .cannotWrite(let path, let reason): return "\(path): cannot write: \(reason)"
+            case .pairsAfterBestPerGroup:
+                return "--best-per-group keeps one answer of each group, and a preference pair needs two: leave it out for dpo and dpo-llava"
+            case .empty(let what, let reasons):
+                return "nothing to write: 0 \(what)\n" + reasons.map { "  " + $0 }.joined(separator: "\n")
+                    + "\nnothing was written; --allow-empty writes an empty file"
             }
         }
     }
@@ -77,12 +122,35 @@ public struct Exporter {
 
     public init(store: Store) { self.store = store }
 
+    /// The names `--where` may use with their types: the rubric's criteria, `overall`, and every field
+    /// some item has.
+    public static func whereNames(_ db: Database, rubric: Rubric) throws -> [String: WhereExpression.NameType] {
+        var types: [String: WhereExpression.NameType] = [:]
+        for name in try String.fetchAll(db, sql: "SELECT DISTINCT j.key FROM item, json_each(item.fields) j") { types[name] = .field }
+        for criterion in rubric.criteria {
+            switch criterion.kind {
+            case .scale: types[criterion.id] = .number
+            case .flag: types[criterion.id] = .flag
+            case .choice: types[criterion.id] = .choice(criterion.values.map(\.text))
+            }
+        }
+        types["overall"] = .number
+        return types
+    }
+
     public func run(_ options: Options) throws -> Summary {
         let rubric = options.rubric
-        if options.format == .dpo || options.format == .dpoLLaVA {
-            for name in options.pairCriteria where rubric.criterion(name) == nil {
-                throw ExportError.unknownCriterion(option: "--pair-criteria", name: name, known: rubric.criteria.map(\.id))
-            }
+        var summary = Summary()
+        if options.format.isPreference {
+            if options.stages.contains(.bestPerGroup) { throw ExportError.pairsAfterBestPerGroup }
+            summary.plan = try PairPlan.make(rubric: rubric, criteria: options.pairCriteria, margin: options.margin)
+        }
+        let filters = options.stages.compactMap { stage -> WhereExpression? in
+            if case .filter(let expression, _) = stage { return expression } else { return nil }
+        }
+        if !filters.isEmpty {
+            let types = try store.pool.read { db in try Self.whereNames(db, rubric: rubric) }
+            for expression in filters { try expression.check(types: types) }
         }
         let resolved = try ScoreResolver.resolve(store: store, rubric: rubric, source: options.source)
         let (items, formats) = try store.pool.read { db -> ([Item], [Int64: String]) in
@@ -105,7 +173,8 @@ public struct Exporter {
             let record = SelectionStage.recordIdentity(item)
             if seenTurns.insert(record + "\u{0}\(item.turnIndex!)").inserted { candidateTurns[record, default: 0] += 1 }
         }
-        let leaveOutUnscored = options.sourceGiven || !options.stages.isEmpty
+        summary.steps.append(StageCount(step: "items", remaining: items.count))
+        let leaveOutUnscored = options.sourceGiven || !options.stages.isEmpty || options.format.isPreference
         var units: [ExportUnit] = []
         units.reserveCapacity(items.count)
         for item in items {
@@ -115,15 +184,43 @@ public struct Exporter {
                 items: [item], scores: scores ?? ResolvedScores(values: [:], overall: nil, source: "none"),
                 format: formats[item.id!] ?? "llava", assembled: false, groupWinner: false))
         }
-        var summary = Summary()
+        if leaveOutUnscored { summary.steps.append(StageCount(step: "scored by source \(options.source)", remaining: units.count)) }
         summary.before = counts(units, field: options.strataField)
-        for stage in options.stages { units = stage.apply(units, candidateTurns: candidateTurns) }
+        for stage in options.stages {
+            units = stage.apply(units, candidateTurns: candidateTurns)
+            summary.steps.append(StageCount(step: stage.description, remaining: units.count))
+        }
+        // Earlier candidate turns take the chosen candidate's text; without one the candidate is left out.
+        let context = CandidateContext(items: items, scores: resolved.scores)
+        units = units.compactMap { unit in
+            guard !unit.assembled, unit.items.count == 1 else { return unit }
+            guard let item = context.resolve(unit.items[0]) else {
+                summary.contextLeftOut += 1
+                return nil
+            }
+            var resolvedUnit = unit
+            resolvedUnit.items[0] = item
+            return resolvedUnit
+        }
+        if summary.contextLeftOut > 0 { summary.steps.append(StageCount(step: "earlier candidate turns chosen", remaining: units.count)) }
         units.sort { ($0.items[0].id ?? 0) < ($1.items[0].id ?? 0) }
         summary.after = counts(units, field: options.strataField)
+        var pairs: [PreferencePair] = []
+        if let plan = summary.plan {
+            (pairs, summary.pairs) = PreferencePairs.make(units, plan: plan)
+            summary.records = pairs.count
+        } else {
+            summary.records = units.count
+        }
         if options.dryRun { return summary }
+        if summary.records == 0 && !options.allowEmpty {
+            throw ExportError.empty(what: options.format.isPreference ? "pairs" : "records", reasons: summary.emptyReasons)
+        }
 
         let builder = RecordBuilder(rubric: rubric, withCaptions: options.withCaptions, imageRoot: options.imageRoot, system: options.system)
         let writer = try AtomicFileWriter(path: options.output)
+        let pairsPath = options.output + ".pairs.jsonl"
+        let sidecar = options.format == .dpo ? try AtomicFileWriter(path: pairsPath) : nil
         do {
             switch options.format {
             case .llava, .jsonl, .steerlm:
@@ -145,25 +242,30 @@ public struct Exporter {
                     }
                     if options.format == .llava { try writer.write(units.isEmpty ? "]\n" : "\n]\n") }
                 }
-                summary.records = units.count
             case .dpo, .dpoLLaVA:
-                let (pairs, skipped) = preferencePairs(units, criteria: options.pairCriteria, margin: options.margin)
-                for pair in pairs {
-                    let value = options.format == .dpo
-                        ? builder.dpo(chosen: pair.chosen, rejected: pair.rejected)
-                        : builder.dpoLLaVA(chosen: pair.chosen, rejected: pair.rejected, key: pair.group, margin: pair.margin)
-                    try writer.write(value.serialized() + "\n")
+                for (i, pair) in pairs.enumerated() {
+                    if let sidecar {
+                        try writer.write(builder.dpo(chosen: pair.chosen, rejected: pair.rejected).serialized() + "\n")
+                        var line = JSONObject(["line": .number(i + 1)])
+                        for member in builder.trace(pair, plan: summary.plan!).members { line[member.key] = member.value }
+                        try sidecar.write(JSONValue.object(line).serialized() + "\n")
+                    } else {
+                        try writer.write(builder.dpoLLaVA(pair, plan: summary.plan!).serialized() + "\n")
+                    }
                 }
-                summary.records = pairs.count
-                summary.pairsSkipped = skipped
             }
             try writer.commit()
+            try sidecar?.commit()
         } catch {
             writer.abandon()
+            sidecar?.abandon()
             throw error
         }
+        if sidecar != nil { summary.pairsPath = pairsPath }
         let manifestPath = options.output + ".manifest.json"
-        let manifest = try self.manifest(options, summary: summary, units: units, model: resolved.model)
+        // The model is named only when some written record's scores came from it.
+        let modelUsed = units.contains { $0.scores.source == "model" } ? resolved.model : nil
+        let manifest = try self.manifest(options, summary: summary, units: units, model: modelUsed)
         let manifestWriter = try AtomicFileWriter(path: manifestPath)
         try manifestWriter.write(manifest.serialized() + "\n")
         try manifestWriter.commit()
@@ -179,42 +281,6 @@ public struct Exporter {
             counts.perSource[unit.scores.source, default: 0] += 1
         }
         return counts
-    }
-
-    struct Pair {
-        var group: String
-        var chosen: Item
-        var rejected: Item
-        var margin: Double
-    }
-
-    /// The mllm-dpo rule: per group, each candidate's score is the sum of the pair criteria; chosen is
-    /// the highest, rejected the lowest (ties by key), skipped when they differ by less than `margin`.
-    func preferencePairs(_ units: [ExportUnit], criteria: [String], margin: Double) -> ([Pair], Int) {
-        var groups: [String: [(Item, Double)]] = [:]
-        var order: [String] = []
-        for unit in units where !unit.assembled {
-            let item = unit.items[0]
-            let parts = criteria.compactMap { unit.scores.number($0) }
-            guard parts.count == criteria.count else { continue }
-            if groups[item.group] == nil { order.append(item.group) }
-            groups[item.group, default: []].append((item, parts.reduce(0, +)))
-        }
-        var pairs: [Pair] = []
-        var skipped = 0
-        for group in order {
-            let members = groups[group]!
-            guard members.count >= 2 else { continue }
-            let sorted = members.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.key < $1.0.key }
-            let chosen = sorted.first!, rejected = sorted.last!
-            let difference = chosen.1 - rejected.1
-            if difference < margin {
-                skipped += 1
-                continue
-            }
-            pairs.append(Pair(group: group, chosen: chosen.0, rejected: rejected.0, margin: difference))
-        }
-        return (pairs, skipped)
     }
 
     func manifest(_ options: Options, summary: Summary, units: [ExportUnit], model: ModelVersion?) throws -> JSONValue {
@@ -246,15 +312,22 @@ public struct Exporter {
         object["rubric"] = .object(JSONObject([
             "name": .string(rubric.name), "version": .string(rubric.version), "hash": .string(rubric.contentHash),
         ]))
-        object["source"] = .string(options.source.rawValue)
+        object["source"] = .string(options.source.description)
         object["stages"] = .array(options.stages.map { .string($0.description) })
         object["counts"] = .object(JSONObject(["before": summary.before.json, "after": summary.after.json]))
-        if options.format == .dpo || options.format == .dpoLLaVA {
-            object["pairs"] = .object(JSONObject([
-                "criteria": .array(options.pairCriteria.map(JSONValue.string)), "margin": .number(options.margin),
-                "written": .number(summary.records), "skipped_under_margin": .number(summary.pairsSkipped),
-            ]))
+        if let plan = summary.plan {
+            var pairs = JSONObject([
+                "score": .string(plan.label), "criteria": .array(plan.criteria.map(JSONValue.string)),
+                "margin": .number(PairPlan.rounded(plan.margin)), "written": .number(summary.pairs.written),
+                "skipped_under_margin": .number(summary.pairs.underMargin),
+                "groups_with_fewer_than_two_scored": .number(summary.pairs.tooFewScored),
+                "groups_not_of_one_prompt": .number(summary.pairs.notOnePrompt),
+            ])
+            if let note = plan.note { pairs["note"] = .string(note) }
+            if let path = summary.pairsPath { pairs["trace"] = .string(path) }
+            object["pairs"] = .object(pairs)
         }
+        if summary.contextLeftOut > 0 { object["candidates_left_out_for_context"] = .number(summary.contextLeftOut) }
         if let model {
             object["model"] = .object(JSONObject([
                 "version": .number(Int(model.id)), "created_at": .string(model.createdAt), "labels_used": .number(model.labelsUsed),

@@ -1,15 +1,45 @@
 import GRDB
 
 /// Which scores decide what an export keeps.
-public enum ScoreSource: String, Sendable, CaseIterable {
+public enum ScoreSource: Sendable, Equatable, CustomStringConvertible {
     /// Gold labels only (a lead's settled labels).
     case gold
     /// Gold, else the consensus of annotators (scales: mean; flags and choices: majority).
     case human
     /// The reward model's predictions for the whole pool.
     case model
-    /// Per item the best available: gold > consensus > model.
+    /// Per item the best available: gold > consensus > model. Imported scores are not part of it.
     case best
+    /// Imported scores (role `imported`, e.g. a dataset's released human scores): from every source, or
+    /// from the one named (`imported:NAME`, the `--scores-as NAME` or `source` they were imported as).
+    case imported(String?)
+
+    /// The names `--source` takes, for messages.
+    public static let names = ["gold", "human", "model", "best", "imported", "imported:NAME"]
+
+    public init?(parsing text: String) {
+        switch text {
+        case "gold": self = .gold
+        case "human": self = .human
+        case "model": self = .model
+        case "best": self = .best
+        case "imported": self = .imported(nil)
+        default:
+            guard text.hasPrefix("imported:"), text.count > "imported:".count else { return nil }
+            self = .imported(String(text.dropFirst("imported:".count)))
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .gold: return "gold"
+        case .human: return "human"
+        case .model: return "model"
+        case .best: return "best"
+        case .imported(nil): return "imported"
+        case .imported(let name?): return "imported:" + name
+        }
+    }
 }
 
 /// Resolves every item's scores from the chosen source.
@@ -23,15 +53,13 @@ public enum ScoreResolver {
     public static func resolve(store: Store, rubric: Rubric, source: ScoreSource) throws -> Resolved {
         var result: [Int64: ResolvedScores] = [:]
         var usedModel: ModelVersion?
-        if source != .model {
-            let labels = try store.pool.read { db in try Targets.labels(db, rubric: rubric, useImported: false).labels }
-            let eligible = source == .gold ? labels.filter { $0.role == .gold } : labels
-            var people: [Int64: (gold: Set<String>, annotators: Set<String>)] = [:]
+        func addHuman(_ eligible: [TargetLabel], useImported: Bool) {
+            var people: [Int64: (gold: Set<String>, others: Set<String>)] = [:]
             for label in eligible {
                 if label.role == .gold { people[label.itemId, default: ([], [])].gold.insert(label.annotator) }
-                else { people[label.itemId, default: ([], [])].annotators.insert(label.annotator) }
+                else { people[label.itemId, default: ([], [])].others.insert(label.annotator) }
             }
-            for (itemId, targets) in Targets.compute(labels: eligible, rubric: rubric) {
+            for (itemId, targets) in Targets.compute(labels: eligible, rubric: rubric, useImported: useImported) {
                 var values: [String: WhereExpression.Value] = [:]
                 for (criterion, target) in targets.criteria {
                     switch target {
@@ -42,9 +70,19 @@ public enum ScoreResolver {
                 }
                 let who = people[itemId] ?? ([], [])
                 result[itemId] = ResolvedScores(
-                    values: values, overall: targets.overall, source: who.gold.isEmpty ? "consensus" : "gold",
-                    annotators: who.gold.union(who.annotators).sorted())
+                    values: values, overall: targets.overall,
+                    source: useImported ? "imported" : (who.gold.isEmpty ? "consensus" : "gold"),
+                    annotators: who.gold.union(who.others).sorted())
             }
+        }
+        if case .imported(let name) = source {
+            let labels = try store.pool.read { db in
+                try Targets.labels(db, rubric: rubric, useImported: true).labels.filter { $0.role == .imported && (name == nil || $0.annotator == name) }
+            }
+            addHuman(labels, useImported: true)
+        } else if source != .model {
+            let labels = try store.pool.read { db in try Targets.labels(db, rubric: rubric, useImported: false).labels }
+            addHuman(source == .gold ? labels.filter { $0.role == .gold } : labels, useImported: false)
         }
         if source == .model || source == .best, let scores = try ModelScores.current(store: store) {
             usedModel = scores.version

@@ -192,6 +192,65 @@ public indirect enum WhereExpression: Sendable, Equatable {
         }
     }
 
+    // MARK: checking names and types
+
+    /// What a name stands for, so an expression is checked before any item is: a misspelt name or a
+    /// comparison of the wrong type would otherwise quietly be false for every item.
+    public enum NameType: Sendable, Equatable {
+        case number
+        case flag
+        case choice([String])
+        /// A field some item has; its values may be of any type.
+        case field
+    }
+
+    public struct NameError: Error, Sendable, Equatable, CustomStringConvertible {
+        public var message: String
+        public var description: String { "--where: " + message }
+    }
+
+    /// Checks every comparison's name against `types` and its literal against the name's type.
+    public func check(types: [String: NameType]) throws(NameError) {
+        switch self {
+        case .and(let a, let b), .or(let a, let b):
+            try a.check(types: types)
+            try b.check(types: types)
+        case .not(let a):
+            try a.check(types: types)
+        case .comparison(let name, let op, let literal):
+            guard let type = types[name] else {
+                throw NameError(message: "'\(name)' is neither a criterion of the rubric, overall, nor a field of any item (names: "
+                    + types.keys.sorted().joined(separator: ", ") + ")")
+            }
+            func shown(_ literal: Literal) -> String {
+                switch literal {
+                case .number(let x): return JSONValue.format(x)
+                case .string(let s): return "\"\(s)\""
+                case .bool(let b): return String(b)
+                }
+            }
+            switch (type, literal) {
+            case (.field, _), (.number, .number), (.flag, .bool):
+                break
+            case (.number, .string(let s)) where Double(s) != nil:
+                break
+            case (.number, _):
+                throw NameError(message: "\(name) is a number: compare it with a number, not \(shown(literal))")
+            case (.flag, _):
+                throw NameError(message: "\(name) is a flag: compare it with true or false, not \(shown(literal))")
+            case (.choice(let values), .string(let s)):
+                guard values.contains(s) else {
+                    throw NameError(message: "\(shown(literal)) is not a choice of \(name) (choices: \(values.joined(separator: ", ")))")
+                }
+            case (.choice(let values), _):
+                throw NameError(message: "\(name) is a choice: compare it with one of \(values.map { "\"\($0)\"" }.joined(separator: ", ")), not \(shown(literal))")
+            }
+            if type == .flag && op != .equal && op != .notEqual {
+                throw NameError(message: "\(name) is a flag: compare it with == or !=, not \(op.rawValue)")
+            }
+        }
+    }
+
     // MARK: evaluation
 
     /// A value an item has under a name: a number (scales, overall, flag probabilities count as

@@ -36,7 +36,10 @@ struct DraftItem {
     var baseKey: String?
     /// Appended to the record's key: "" for a whole record, "/t0/c2" for a candidate, "/q1" for a question set.
     var keySuffix: String = ""
-    /// Appended to the record's key to form the group: "" (the record is its own group) or "/t0".
+    /// The kind of group the item belongs to; with `groupSuffix` (appended to the record's key) or
+    /// `groupOverride` it names the group (see `GroupKey`).
+    var groupKind: GroupKey.Kind = .record
+    /// Appended to the record's key to form the group's name: "" or "/t0".
     var groupSuffix: String = ""
     var part: String = ""
     var image: String?
@@ -47,7 +50,7 @@ struct DraftItem {
     var candidateIndex: Int?
     /// A score the file gives this item (Align2LLaVA's `score`), for `--scores-as`.
     var score: JSONValue?
-    /// MM-Instruct: the group is the question, not the answer record.
+    /// MM-Instruct: the group's name is the question, not the answer record.
     var groupOverride: String?
 }
 

@@ -290,7 +290,7 @@ struct ItemWriter {
                 if recordKey == nil { recordKey = try freeKey(base: baseKey, suffix: draft.keySuffix) }
                 let key = recordKey! + draft.keySuffix
                 if recordKey != baseKey { outcome.renamed += 1 }
-                let group = draft.groupOverride ?? (recordKey! + draft.groupSuffix)
+                let group = GroupKey(draft.groupKind, draft.groupOverride ?? (recordKey! + draft.groupSuffix)).description
                 itemId = try insertRow(
                     key: key, group: group, row: row, sourceName: sourceName, recordIndex: recordIndex, sourceFileId: sourceFileId,
                     original: original)

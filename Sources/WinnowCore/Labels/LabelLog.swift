@@ -172,4 +172,22 @@ extension LabelLog {
 extension Store {
     public func item(id: Int64) throws -> Item? { try pool.read { db in try Item.fetch(db, id: id) } }
     public func item(key: String) throws -> Item? { try pool.read { db in try Item.fetch(db, key: key) } }
+
+    /// For a candidate answer: the indices (into its `turns`) of the earlier turns that were candidate lists
+    /// too, shown by their first candidate (context nobody checked); empty for other items.
+    public func candidateContextTurns(of item: Item) throws -> Set<Int> {
+        guard let turn = item.turnIndex, turn > 0 else { return [] }
+        let earlier = try pool.read { db in
+            try Set(Int.fetchAll(db, sql: """
+                SELECT DISTINCT turn_index FROM item WHERE source_name = ? AND record_index = ? AND turn_index < ?
+                """, arguments: [item.sourceName, item.recordIndex, turn]))
+        }
+        var result: Set<Int> = []
+        var gptIndex = 0
+        for (i, t) in item.turns.enumerated().dropLast() where t.from == "gpt" {
+            if earlier.contains(gptIndex) { result.insert(i) }
+            gptIndex += 1
+        }
+        return result
+    }
 }

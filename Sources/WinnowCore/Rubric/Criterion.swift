@@ -22,8 +22,22 @@ public struct Criterion: Sendable, Equatable {
     public var better: Better?
     /// For choices only: a number per value (in `values` order) placing it between worst and best.
     public var scores: [Double]?
-    /// One binding per value, in `values` order.
+    /// Key bindings in `values` order: one per value, except on a scale of more than 9 values, where
+    /// values without a key under `keys` are typed (`typedEntry`).
     public var keys: [KeyBinding]
+
+    /// Whether some values are set by typing them (`0`, `.`, `7` for 0.7) rather than by one key.
+    public var typedEntry: Bool { kind == .scale && keys.count < values.count }
+
+    /// The values whose text starts with `typed`, and the one it names exactly (as text or as a number).
+    public func typedMatches(_ typed: String) -> (candidates: [ScoreValue], exact: ScoreValue?) {
+        let candidates = values.filter { $0.text.hasPrefix(typed) }
+        let number = Double(typed)
+        let exact = values.first { value in
+            value.text == typed || (number != nil && value.numberValue.map { abs($0 - number!) <= 1e-9 * max(1, abs($0)) } == true)
+        }
+        return (candidates, exact)
+    }
 
     public init(
         id: String, title: String, question: String, kind: CriterionKind, level: MeasurementLevel,

@@ -231,7 +231,8 @@ struct RubricParser {
     }
 
     /// Explicit keys from `keys`, then the default key for every other value: its digit for a scale of
-    /// integers 0–9, 1/0 for a flag's true/false, otherwise its position 1–9.
+    /// integers 0–9, 1/0 for a flag's true/false, otherwise its position 1–9; none for a scale of more
+    /// than 9 other values, which is typed.
     private func keyBindings(_ keysNode: Node?, valuesNode: Node, context: ValueContext, path: String) throws(RubricError) -> [KeyBinding] {
         let keysPath = path + ".keys"
         var explicit: [ScoreValue: Character] = [:]
@@ -264,19 +265,23 @@ struct RubricParser {
             if case .number(let n) = value { return n >= 0 && n <= 9 && n.rounded() == n }
             return false
         }
+        // A scale of more than 9 values (0.0–1.0 in steps of 0.1) is set by typing the value on the grading
+        // screen; only the values given keys under `keys` get one.
+        let typed = context.kind == .scale && !digitScale && context.values.count > 9
         var bindings: [KeyBinding] = []
         for (index, value) in context.values.enumerated() {
             if let char = explicit[value] {
                 bindings.append(KeyBinding(key: char, value: value))
                 continue
             }
+            if typed { continue }
             let char: Character
             switch value {
             case .flag(let b): char = b ? "1" : "0"
             case .number(let n) where digitScale: char = Character(String(Int(n)))
             default:
                 guard index < 9 else {
-                    throw fail(valuesNode, path + ".values", "\(Self.display(value)) (value \(index + 1)) has no key: only the first 9 values get the keys 1–9 by default; give the others keys under keys")
+                    throw fail(valuesNode, path + ".values", "\(Self.display(value)) (value \(index + 1)) has no key: only the first 9 values of a choice get the keys 1–9 by default; give the others keys under keys")
                 }
                 char = Character(String(index + 1))
             }

@@ -12,6 +12,7 @@ public enum Schema {
         migrator.registerMigration("v1-core", migrate: createCore)
         migrator.registerMigration("v2-model", migrate: createModel)
         migrator.registerMigration("v3-serve-log", migrate: createServeLog)
+        migrator.registerMigration("v4-group-kinds", migrate: addGroupKinds)
         return migrator
     }()
 
@@ -172,6 +173,20 @@ public enum Schema {
                 at TEXT NOT NULL
             );
             CREATE INDEX serve_log_item ON serve_log(item_id, id);
+            """)
+    }
+
+    /// Group keys say what they group (`GroupKey`): before this version a plain record `X` and the
+    /// question sets of another file's record `X` shared the group `X`. Existing keys get their kind from
+    /// what the item is: a candidate turn, a question set, an MM-Instruct answer, else a whole record.
+    private static func addGroupKinds(_ db: Database) throws {
+        try db.execute(sql: """
+            UPDATE item SET group_key = CASE
+                WHEN turn_index IS NOT NULL THEN 'turn:' || group_key
+                WHEN (SELECT format FROM source_file s WHERE s.id = item.source_file_id) = 'question-sets' THEN 'questions:' || group_key
+                WHEN (SELECT format FROM source_file s WHERE s.id = item.source_file_id) = 'mm-instruct-answers' THEN 'answers:' || group_key
+                ELSE 'record:' || group_key
+            END;
             """)
     }
 }

@@ -36,10 +36,15 @@ enum BenchLabelSteps {
 
     /// Value keys for every criterion (focus moves on after each), as an annotator types them.
     static func valueKeys(_ rubric: Rubric, variant: Int) -> [Key] {
-        rubric.criteria.map { criterion in
+        rubric.criteria.flatMap { criterion -> [Key] in
             let keys = criterion.keys
-            let binding = keys[(variant + keys.count / 2) % max(1, keys.count)]
-            return .char(binding.key)
+            guard !keys.isEmpty else {
+                // A typed scale: the value's characters, then Enter in case a longer value starts with them.
+                let value = criterion.values[(variant + criterion.values.count / 2) % criterion.values.count]
+                return value.text.map { Key.char($0) } + [.enter]
+            }
+            let binding = keys[(variant + keys.count / 2) % keys.count]
+            return [.char(binding.key)]
         }
     }
 
@@ -70,7 +75,7 @@ enum BenchLabelSteps {
 
     /// The keys of the key_to_frame mix: value keys, Tab / Shift-Tab, arrows, j/k scrolling; no Enter.
     static func keyMix(_ rubric: Rubric, count: Int) -> [Key] {
-        let values = rubric.criteria.flatMap(\.keys).map { Key.char($0.key) }
+        let values = rubric.criteria.flatMap(\.keys).map { Key.char($0.key) } + (rubric.criteria.contains(where: \.typedEntry) ? [.char("0")] : [])
         let moves: [Key] = [.tab, .char("j"), .char("j"), .char("k"), .backTab, .down, .char("j"), .up, .char("k"), .pageDown, .pageUp]
         var keys: [Key] = []
         var rng = SeededGenerator(seed: 42)

@@ -24,7 +24,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The rubric the labels were given under.", valueName: "rubric.yaml"))
     var rubric: String
 
-    @Option(help: ArgumentHelp("Which scores decide: gold, human (gold else consensus), model, best (gold > consensus > model).", valueName: "source"))
+    @Option(help: ArgumentHelp("Which scores decide: gold, human (gold else consensus), model, best (gold > consensus > model), imported[:NAME] (imported scores, e.g. a dataset's released ones).", valueName: "source"))
     var source: String?
 
     @Option(name: .customLong("where"), help: ArgumentHelp("Keep items for which EXPR holds, e.g. \"overall >= 0.7 and hallucination == false\".", valueName: "expr"))
@@ -36,7 +36,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Keep the best fraction X of each stratum (see --per).", valueName: "x"))
     var topFraction: [Double] = []
 
-    @Option(help: ArgumentHelp("The field whose values are the strata of the --top-fraction before it (e.g. type).", valueName: "field"))
+    @Option(help: ArgumentHelp("The field whose values are the strata of the --top-fraction before it (e.g. type); the first --per also names the strata the counts are broken down by.", valueName: "field"))
     var per: [String] = []
 
     @Option(help: ArgumentHelp("Keep the N best.", valueName: "n"))
@@ -45,11 +45,14 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Add each record's captions as a \"captions\" list (llava, jsonl).")
     var withCaptions = false
 
-    @Option(help: ArgumentHelp("Criteria summed for a candidate's preference score (dpo, dpo-llava).", valueName: "a,b,c"))
-    var pairCriteria = "helpfulness,correctness,coherence"
+    @Option(help: ArgumentHelp("Criteria summed for a candidate's preference score, or overall (dpo, dpo-llava; default helpfulness,correctness,coherence when the rubric has them, else overall).", valueName: "a,b,c"))
+    var pairCriteria: String?
 
-    @Option(help: ArgumentHelp("Minimum score difference between chosen and rejected (dpo, dpo-llava).", valueName: "m"))
-    var margin = 2.0
+    @Option(help: ArgumentHelp("Minimum score difference between chosen and rejected (dpo, dpo-llava; default one sixth of the score's range: 2 for HelpSteer's three).", valueName: "m"))
+    var margin: Double?
+
+    @Flag(help: "Write the file even when nothing is selected (else an empty selection is an error that says which step emptied it).")
+    var allowEmpty = false
 
     @Option(help: ArgumentHelp("Folder joined to image paths (dpo, dpo-llava).", valueName: "dir"))
     var imageRoot: String?
@@ -64,42 +67,67 @@ struct ExportCommand: ParsableCommand {
         guard ExportFormat(rawValue: format) != nil else {
             throw ValidationError("unknown --format '\(format)'; expected one of: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if let source, ScoreSource(rawValue: source) == nil {
-            throw ValidationError("unknown --source '\(source)'; expected one of: \(ScoreSource.allCases.map(\.rawValue).joined(separator: ", "))")
+        if let source, ScoreSource(parsing: source) == nil {
+            throw ValidationError("unknown --source '\(source)'; expected one of: \(ScoreSource.names.joined(separator: ", "))")
         }
         if out == nil && !dryRun { throw ValidationError("--out FILE is required (or --dry-run)") }
         for x in topFraction where !(x > 0 && x <= 1) { throw ValidationError("--top-fraction takes a number above 0 and at most 1, got \(x)") }
         for n in limit where n < 0 { throw ValidationError("--limit takes a count ≥ 0, got \(n)") }
-        if per.count > topFraction.count { throw ValidationError("--per names the strata of a --top-fraction given before it") }
+        if per.count > topFraction.count + 1 { throw ValidationError("--per names the strata of a --top-fraction given before it (and the first may name the strata of the counts alone)") }
     }
 
     func run() throws {
         let rubric = try Rubric.load(path: rubric)
         var options = Exporter.Options(format: ExportFormat(rawValue: format)!, output: out ?? "/dev/null", rubric: rubric)
-        options.source = source.flatMap(ScoreSource.init(rawValue:)) ?? .best
+        options.source = source.flatMap(ScoreSource.init(parsing:)) ?? .best
         options.sourceGiven = source != nil
         options.stages = try stagesInCommandLineOrder()
         options.withCaptions = withCaptions
         options.imageRoot = imageRoot
-        options.pairCriteria = pairCriteria.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        options.pairCriteria = pairCriteria.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        options.allowEmpty = allowEmpty
         options.margin = margin
         options.system = system
         options.dryRun = dryRun
         options.strataField = per.first ?? "type"
         options.commandLine = CommandLine.arguments
-        let store = try store.open()
+        let store = try store.openExisting()
+        if let warning = try RubricScope.check(store, rubric: rubric) { Output.error(warning) }
         if !dryRun { options.manifestExtras.append(try Exporter.agreementSection(store: store, rubric: rubric)) }
         let summary = try Exporter(store: store).run(options)
+        let what = options.format.isPreference ? "pairs" : "records"
+        if let plan = summary.plan {
+            print("pairs: score \(plan.label), margin \(PairPlan.shown(plan.margin))" + (options.margin == nil ? " (one sixth of its range)" : ""))
+            if let note = plan.note { print("note: " + note) }
+        }
+        if summary.contextLeftOut > 0 {
+            Output.warning("\(summary.contextLeftOut) candidate answer\(summary.contextLeftOut == 1 ? "" : "s") left out: an earlier candidate turn of the record has no scored candidate to stand as its context")
+        }
         if dryRun {
-            print("source: \(options.source.rawValue); stages: \(options.stages.isEmpty ? "none (every item)" : options.stages.map(\.description).joined(separator: " → "))")
+            print("source: \(options.source); stages: \(options.stages.isEmpty ? "none (every item)" : options.stages.map(\.description).joined(separator: " → "))")
             printCounts("before", summary.before)
             printCounts("after", summary.after)
+            if summary.plan != nil { print(pairLine(summary)) }
+            if summary.records == 0 {
+                Output.warning("the export would write 0 \(what)\n" + summary.emptyReasons.map { "  " + $0 }.joined(separator: "\n"))
+            }
             return
         }
-        var line = "wrote \(summary.records) \(options.format == .dpo || options.format == .dpoLLaVA ? "pairs" : "records") to \(options.output)"
-        if summary.pairsSkipped > 0 { line += " (\(summary.pairsSkipped) groups under the margin skipped)" }
-        print(line)
+        if summary.records == 0 {
+            Output.warning("wrote 0 \(what) (--allow-empty)\n" + summary.emptyReasons.map { "  " + $0 }.joined(separator: "\n"))
+        }
+        print("wrote \(summary.records) \(what) to \(options.output)")
+        if summary.plan != nil { print(pairLine(summary)) }
+        if let path = summary.pairsPath { print("pair keys and scores: \(path)") }
         if let manifest = summary.manifestPath { print("manifest: \(manifest)") }
+    }
+
+    private func pairLine(_ summary: Exporter.Summary) -> String {
+        let p = summary.pairs
+        var line = "pairs: \(p.written) from \(p.groups) group\(p.groups == 1 ? "" : "s") of one prompt with two or more scored answers; \(p.underMargin) under the margin"
+        if p.tooFewScored > 0 { line += "; \(p.tooFewScored) with fewer than two scored answers" }
+        if p.notOnePrompt > 0 { line += "; \(p.notOnePrompt) groups of question sets or records never pair" }
+        return line
     }
 
     private func printCounts(_ label: String, _ counts: Exporter.Counts) {

@@ -37,7 +37,7 @@ struct LabelsCommand: ParsableCommand {
 
         func run() throws {
             let hash = try rubric.map { try Rubric.load(path: $0).contentHash }
-            let labels = try LabelLog(store: store.open()).currentLabels(rubricHash: hash)
+            let labels = try LabelLog(store: store.openExisting()).currentLabels(rubricHash: hash)
             let lines = labels.map(LabelFile.line)
             if json {
                 Output.json(.array(lines))

@@ -41,8 +41,9 @@ struct ModelReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let database = try store.open()
+        let database = try store.openExisting()
         let rubric = try self.rubric.map { try Rubric.load(path: $0) }
+        if let rubric, let warning = try RubricScope.check(database, rubric: rubric) { Output.error(warning) }
         guard let report = try ModelReport.make(store: database, rubric: rubric, folds: folds, seed: seed) else {
             if json {
                 Output.json(.object(JSONObject([

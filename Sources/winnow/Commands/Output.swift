@@ -11,6 +11,10 @@ enum Output {
         FileHandle.standardError.write(Data(("winnow: " + message + "\n").utf8))
     }
 
+    static func warning(_ message: String) {
+        error("warning: " + message)
+    }
+
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
     /// A one-line progress bar on stderr, redrawn in place; only when stderr is a terminal.

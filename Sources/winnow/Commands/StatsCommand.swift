@@ -34,7 +34,7 @@ struct StatsCommand: ParsableCommand {
     var by: [Breakdown] = []
 
     func run() throws {
-        let database = try store.open()
+        let database = try store.openExisting()
         let rubric: Rubric
         if let path = self.rubric {
             rubric = try Rubric.load(path: path)
@@ -46,6 +46,7 @@ struct StatsCommand: ParsableCommand {
         if let criterion, rubric.criterion(criterion) == nil {
             throw ValidationError("no criterion '\(criterion)' in rubric \(rubric.name) (\(rubric.criteria.map(\.id).joined(separator: ", ")))")
         }
+        if let warning = try RubricScope.check(database, rubric: rubric, roles: [.annotator, .gold]) { Output.error(warning) }
         let labels = try AgreementReport.labels(in: database, rubric: rubric)
         let report = AgreementReport.make(
             labels: labels, rubric: rubric,

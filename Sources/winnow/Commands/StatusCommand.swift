@@ -11,7 +11,7 @@ struct StatusCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let status = try Status.read(store.open())
+        let status = try Status.read(store.openExisting())
         if json {
             Output.json(status.json)
             return

@@ -44,6 +44,8 @@ struct WorkerCommand: ParsableCommand {
         guard let rubricPath = rubric else { throw ValidationError("Missing expected argument '--rubric <rubric.yaml>'") }
         let rubric = try Rubric.load(path: rubricPath)
         let store = try store.open()
+        let roles: [LabelRole] = useImported ? LabelRole.allCases : [.annotator, .gold]
+        if let warning = try RubricScope.check(store, rubric: rubric, roles: roles) { Output.error(warning) }
         let worker = Worker(store: store, rubric: rubric, options: RewardModel.Options(useImported: useImported))
         let json = self.json
         worker.log = { line in

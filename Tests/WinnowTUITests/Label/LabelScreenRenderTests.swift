@@ -7,7 +7,7 @@ final class LabelScreenRenderTests: XCTestCase {
     private func state(turns: [Turn] = [Turn(from: "human", value: "What is this?"), Turn(from: "gpt", value: "A ball.")],
                        captions: [String] = ["A red ball."]) throws -> LabelScreenState {
         var state = LabelScreenState(rubric: try Rubric.parse(yaml: LabelFixture.rubricYAML, file: "t.yaml"), annotator: "ana")
-        state.item = .init(key: "k1", group: "g1", image: "a.png", imageMissing: true, captions: captions, turns: turns)
+        state.item = .init(key: "k1", group: "turn:k/t0", image: "a.png", imageMissing: true, captions: captions, turns: turns)
         state.progress.total = 10
         state.progress.labeled = 3
         state.reason = "cold start: spread order (4 of 10)"
@@ -33,7 +33,7 @@ final class LabelScreenRenderTests: XCTestCase {
 
     func testItemPaneShowsKeyMissingImageCaptionsAndEveryTurnWithItsSpeaker() throws {
         let text = LabelScreen.render(try state(), width: 120, height: 40).text
-        XCTAssertTrue(text.contains("item k1  group g1"))
+        XCTAssertTrue(text.contains("item k1  group turn:k/t0"))
         XCTAssertTrue(text.contains("a.png (missing)"))
         XCTAssertTrue(text.contains("• A red ball."))
         XCTAssertTrue(text.contains("Human  (turn 1)"))

@@ -1,7 +1,7 @@
 /// LLaVA records: `{"id", "image", "conversations": [{"from": "human"|"gpt", "value"}]}`.
 ///
 /// A record is one item, graded as a whole. When a gpt turn's value is a list (Align2LLaVA's candidate
-/// answer files), each candidate is an item of its own, key `ID/tT/cK` and group `ID/tT`, where T counts
+/// answer files), each candidate is an item of its own, key `ID/tT/cK` and group `turn:ID/tT`, where T counts
 /// the record's gpt turns from 0 and K the candidates from 0; its context is the conversation up to that
 /// turn, with earlier candidate turns shown by their first candidate.
 enum LLaVAFormat {
@@ -79,7 +79,7 @@ enum LLaVAFormat {
                     var itemFields = fields
                     if let scores { itemFields["score"] = scores[k] }
                     drafts.append(DraftItem(
-                        baseKey: id, keySuffix: "/t\(gptIndex)/c\(k)", groupSuffix: "/t\(gptIndex)", part: "t\(gptIndex)/c\(k)",
+                        baseKey: id, keySuffix: "/t\(gptIndex)/c\(k)", groupKind: .turn, groupSuffix: "/t\(gptIndex)", part: "t\(gptIndex)/c\(k)",
                         image: image, captions: captions, turns: context + [Turn(from: "gpt", value: option)],
                         fields: itemFields, turnIndex: gptIndex, candidateIndex: k, score: scores?[k]))
                 }

@@ -1,6 +1,6 @@
 /// MM-Instruct's evaluation files: one question file (`question_id`, `image`, `text`, `caption`,
 /// `category`) and answer files (`question_id`, `prompt`, `text`, `model_id`), one item per answer:
-/// key `q{question_id}/{answer file stem}`, group `q{question_id}`, the question's caption attached.
+/// key `q{question_id}/{answer file stem}`, group `answers:q{question_id}`, the question's caption attached.
 /// `model_id` is kept as a field as it is, though real files mislabel it.
 enum MMInstructFormat {
     struct Question {
@@ -28,7 +28,7 @@ enum MMInstructFormat {
         var fields = record.extra(except: ["question_id", "text"])
         if let category = question.category, fields["category"] == nil { fields["category"] = .string(category) }
         return [DraftItem(
-            baseKey: "q\(id)", keySuffix: "/\(stem)", part: "", image: question.image,
+            baseKey: "q\(id)", keySuffix: "/\(stem)", groupKind: .answers, part: "", image: question.image,
             captions: question.caption.map { [$0] } ?? [],
             turns: [Turn(from: "human", value: question.text), Turn(from: "gpt", value: answer)],
             fields: fields, groupOverride: "q\(id)")]

@@ -1,5 +1,5 @@
 /// Align2LLaVA question files: `{"id", "image", "questions": [[...], ...], "score": [...]}`, one item per
-/// candidate question set, key `ID/qK` (K from 0) and group `ID`. A set is a list of turns
+/// candidate question set, key `ID/qK` (K from 0) and group `questions:ID`. A set is a list of turns
 /// (`{"from", "value"}`) or of strings alternating human and gpt.
 enum QuestionSetFormat {
     static let consumed: Set<String> = ["id", "image", "questions", "score", "caption", "captions"]
@@ -46,7 +46,7 @@ enum QuestionSetFormat {
             var itemFields = fields
             if let scores { itemFields["score"] = scores[k] }
             drafts.append(DraftItem(
-                baseKey: id, keySuffix: "/q\(k)", part: "q\(k)", image: image, captions: captions, turns: turns,
+                baseKey: id, keySuffix: "/q\(k)", groupKind: .questions, part: "q\(k)", image: image, captions: captions, turns: turns,
                 fields: itemFields, candidateIndex: k, score: scores?[k]))
         }
         return drafts

@@ -308,9 +308,14 @@ public final class LabelController {
         state.item = .init(
             key: item.key, group: item.group, image: item.image, imageMissing: missing, captions: item.captions,
             turns: item.turns, fields: fields)
+        if item.turnIndex != nil {
+            state.item?.gradedTurn = item.turns.count - 1
+            state.item?.contextCandidateTurns = (try? store.candidateContextTurns(of: item)) ?? []
+        }
         state.reason = reason.text
         state.reasonValue = reason
         state.values = [:]
+        state.typed = ""
         state.note = ""
         state.flag = false
         state.focus = 0

@@ -34,6 +34,12 @@ public enum LabelScreen {
             state.focus = (state.focus + 1) % max(1, count)
         case .backTab, .up:
             state.focus = (state.focus - 1 + max(1, count)) % max(1, count)
+        case .enter where !state.typed.isEmpty:
+            finishTyping(&state)
+        case .tab where !state.typed.isEmpty:
+            finishTyping(&state)
+        case .backspace where !state.typed.isEmpty, .delete where !state.typed.isEmpty:
+            state.typed.removeLast()
         case .enter:
             let missing = state.missingRequired
             if !missing.isEmpty {
@@ -64,10 +70,14 @@ public enum LabelScreen {
             if let criterion = state.focusedCriterion { state.values[criterion.id] = nil }
         case .char(let c):
             guard let criterion = state.focusedCriterion else { return nil }
-            if let value = criterion.value(forKey: c) {
+            if state.typed.isEmpty, let value = criterion.value(forKey: c) {
                 state.values[criterion.id] = value
                 state.missing.remove(criterion.id)
                 if state.focus + 1 < count { state.focus += 1 }
+            } else if criterion.typedEntry, c.isASCII, c.isNumber || c == "." || c == "-" {
+                type(c, into: &state, criterion: criterion)
+            } else if criterion.typedEntry {
+                state.message = "\(c) is not part of a value of \(criterion.title): type a value such as \(criterion.values.last?.text ?? ""), then Enter if needed"
             } else {
                 let keys = criterion.keys.map { String($0.key) }.joined(separator: " ")
                 state.message = "\(c) is not a key of \(criterion.title) (keys: \(keys)); ? shows all keys"
@@ -78,6 +88,37 @@ public enum LabelScreen {
             break
         }
         return nil
+    }
+
+    /// A character toward a typed value: set as soon as it names one value and no longer value starts
+    /// with it ("0.7"); a prefix of several ("0", "0.") waits, shown as typed; anything else is refused.
+    private static func type(_ c: Character, into state: inout LabelScreenState, criterion: Criterion) {
+        let text = state.typed + String(c)
+        let (candidates, exact) = criterion.typedMatches(text)
+        if let exact, candidates.count <= 1 {
+            set(exact, of: criterion, in: &state)
+        } else if candidates.isEmpty && exact == nil {
+            state.message = "\(text) is not a value of \(criterion.title) (\(criterion.values.first?.text ?? "") to \(criterion.values.last?.text ?? ""))"
+        } else {
+            state.typed = text
+        }
+    }
+
+    /// Enter or Tab after a typed prefix: sets the value it names exactly, else says why not.
+    private static func finishTyping(_ state: inout LabelScreenState) {
+        guard let criterion = state.focusedCriterion else { return }
+        if let exact = criterion.typedMatches(state.typed).exact {
+            set(exact, of: criterion, in: &state)
+        } else {
+            state.message = "\(state.typed) is not a value of \(criterion.title); keep typing, or Backspace"
+        }
+    }
+
+    private static func set(_ value: ScoreValue, of criterion: Criterion, in state: inout LabelScreenState) {
+        state.typed = ""
+        state.values[criterion.id] = value
+        state.missing.remove(criterion.id)
+        if state.focus + 1 < state.rubric.criteria.count { state.focus += 1 }
     }
 
     private static func reducePrompt(_ state: inout LabelScreenState, prompt: LabelScreenState.Prompt, text: String, key: Key) -> LabelIntent? {

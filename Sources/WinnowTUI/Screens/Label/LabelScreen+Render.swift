@@ -112,10 +112,15 @@ extension LabelScreen {
         case .normal:
             entries = KeyHelp.labeling.filter(\.inFooter)
             if let criterion = state.focusedCriterion, state.item != nil {
-                let keys = criterion.keys.map { String($0.key) }
-                let range = keys.count > 1 ? "\(keys.first!)-\(keys.last!)" : keys.joined()
-                x += grid.put(range, x: x, y: y, style: Theme.footerKey)
-                x += grid.put(" set  ", x: x, y: y, style: Theme.footerBar)
+                if criterion.typedEntry {
+                    x += grid.put("0-9 .", x: x, y: y, style: Theme.footerKey)
+                    x += grid.put(" type value  ", x: x, y: y, style: Theme.footerBar)
+                } else {
+                    let keys = criterion.keys.map { String($0.key) }
+                    let range = keys.count > 1 ? "\(keys.first!)-\(keys.last!)" : keys.joined()
+                    x += grid.put(range, x: x, y: y, style: Theme.footerKey)
+                    x += grid.put(" set  ", x: x, y: y, style: Theme.footerBar)
+                }
             }
         }
         for entry in entries {
@@ -176,8 +181,16 @@ extension LabelScreen {
         }
         for (i, turn) in item.turns.enumerated() {
             let isHuman = turn.from == "human"
-            lines.append(Line(text: (isHuman ? "Human" : "Assistant") + "  (turn \(i + 1))", style: isHuman ? Theme.human : Theme.gpt))
-            wrapped(turn.value, style: .plain, indent: 2)
+            var title = (isHuman ? "Human" : "Assistant") + "  (turn \(i + 1))"
+            if item.contextCandidateTurns.contains(i) {
+                // An earlier candidate list, shown by its first candidate: context only, visibly so.
+                lines.append(Line(text: title + "  context: first of its candidates, not graded here", style: Theme.dim))
+                wrapped(turn.value, style: Theme.dim, indent: 2)
+            } else {
+                if i == item.gradedTurn { title += "  ◀ graded: this candidate answer" }
+                lines.append(Line(text: title, style: isHuman ? Theme.human : Theme.gpt))
+                wrapped(turn.value, style: .plain, indent: 2)
+            }
             lines.append(Line(text: "", style: .plain))
         }
         return lines
@@ -197,7 +210,7 @@ extension LabelScreen {
         let w = rect.width - 2
         var used = grid.put("item ", x: x, y: rect.y, style: Theme.dim)
         used += grid.put(item.key, x: x + used, y: rect.y, style: Theme.title, maxWidth: w - used)
-        if item.group != item.key {
+        if GroupKey(parsing: item.group).kind != .record {
             grid.put("  group " + item.group, x: x + used, y: rect.y, style: Theme.dim, maxWidth: w - used)
         }
         var row = rect.y + 1
@@ -296,16 +309,28 @@ extension LabelScreen {
             if missing { head.append(Span(text: " required", style: Theme.warning)) }
             if let hint = state.modelHints[criterion.id] { head.append(Span(text: "  model " + hint, style: Theme.dim)) }
             lines.append(head)
+            // The values, wrapped at the pane's width: a typed scale's eleven values need two lines at 80x24.
             var valuesLine: [Span] = [Span(text: "    ", style: .plain)]
+            var used = 4
             for value in criterion.values {
-                let key = criterion.key(for: value).map(String.init) ?? "?"
                 let label = valueLabel(value)
-                let text = key == label ? "[\(key)]" : "[\(key)] \(label)"
+                let text: String
+                if let key = criterion.key(for: value).map(String.init) { text = key == label ? "[\(key)]" : "[\(key)] \(label)" } else { text = label }
                 let chosen = state.values[criterion.id] == value
+                let w = TextWidth.width(of: text) + 1
+                if used + w > width && used > 4 {
+                    lines.append(valuesLine)
+                    valuesLine = [Span(text: "    ", style: .plain)]
+                    used = 4
+                }
                 valuesLine.append(Span(text: text, style: chosen ? Theme.selected : (focused ? .plain : Theme.dim)))
                 valuesLine.append(Span(text: " ", style: .plain))
+                used += w
             }
             lines.append(valuesLine)
+            if focused && criterion.typedEntry {
+                lines.append([Span(text: "    type a value: ", style: Theme.dim), Span(text: state.typed + "█", style: Theme.focus)])
+            }
             if focused {
                 for line in WordWrap.wrap(Sanitizer.displayable(criterion.question), width: max(1, width - 4)) {
                     lines.append([Span(text: "    " + line, style: Theme.dim)])
@@ -314,7 +339,7 @@ extension LabelScreen {
                 for value in criterion.values {
                     guard let anchor = criterion.anchors[value] else { continue }
                     if detail == .chosenOnly && value != chosen { continue }
-                    let key = criterion.key(for: value).map(String.init) ?? "?"
+                    let key = criterion.key(for: value).map(String.init) ?? valueLabel(value)
                     let prefix = "    \(key) "
                     let wrappedAnchor = detail == .oneLine
                         ? [TextWidth.truncate(Sanitizer.displayableLine(anchor), to: max(1, width - 6))]

@@ -37,6 +37,10 @@ public struct LabelScreenState: Sendable {
         public var captions: [String] { didSet { wrapped = WrappedLines() } }
         public var turns: [Turn] { didSet { wrapped = WrappedLines() } }
         public var fields: [(String, String)] { didSet { wrapped = WrappedLines() } }
+        /// The turn being graded (a candidate answer's own turn, the last); nil when the item is graded whole.
+        public var gradedTurn: Int? { didSet { wrapped = WrappedLines() } }
+        /// Earlier turns that were candidate lists, shown by their first candidate: context, not graded here.
+        public var contextCandidateTurns: Set<Int> = [] { didSet { wrapped = WrappedLines() } }
         /// The item pane's wrapped lines for the last width asked: wrapping a long item is most of a
         /// frame's cost, and a key that only moves the focus or scrolls does not change them. Any change
         /// to the item starts a fresh memo (copies share one until then).
@@ -55,7 +59,7 @@ public struct LabelScreenState: Sendable {
         public static func == (a: ItemView, b: ItemView) -> Bool {
             a.key == b.key && a.group == b.group && a.image == b.image && a.imageMissing == b.imageMissing
                 && a.captions == b.captions && a.turns == b.turns && a.fields.map(\.0) == b.fields.map(\.0)
-                && a.fields.map(\.1) == b.fields.map(\.1)
+                && a.fields.map(\.1) == b.fields.map(\.1) && a.gradedTurn == b.gradedTurn && a.contextCandidateTurns == b.contextCandidateTurns
         }
     }
 
@@ -70,7 +74,10 @@ public struct LabelScreenState: Sendable {
     /// The image preview, already rendered to cells for the current size (the controller renders it).
     public var preview: Grid?
     public var values: [String: ScoreValue] = [:]
-    public var focus = 0
+    public var focus = 0 { didSet { if focus != oldValue { typed = "" } } }
+    /// What has been typed so far toward a value of the focused criterion, on a scale set by typing
+    /// (more than 9 values): "0." on the way to 0.7. Shown as typed; never a label until it names a value.
+    public var typed = ""
     public var scroll = 0
     public var note = ""
     public var flag = false
