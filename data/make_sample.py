@@ -925,6 +925,24 @@ QUESTIONS = [
     ], "score": [4.0, 1.5, 4.5]},
 ]
 
+# Align2LLaVA's released question files hold questions only: each set is a list of question strings, no
+# answers, scored 0.0-1.0. Scores halfway between two tenths (0.95, 0.85, 0.15, 0.55) test the rounding of
+# --scores-as onto a 0.0-1.0 scale in steps of 0.1.
+QUESTIONS_ONLY = [
+    {"id": rec_id(103), "image": file_name(103), "questions": [
+        ["<image>\nHow many cats are on the sofa?", "What colour is the cat on the left?",
+         "Which cat is on the right?"],
+        ["<image>\nWhat is the weather like on Mars?"],
+        ["<image>\nWhat are the cats doing?", "Is either cat asleep?"],
+        ["<image>\nWhy might the cats be sitting together?"],
+    ], "score": [0.95, 0.15, 0.85, 0.55]},
+    {"id": rec_id(115), "image": file_name(115), "questions": [
+        ["<image>\nHow many candles are on the cake?", "What colour is the icing?"],
+        ["<image>\nIs this a picture?"],
+        ["<image>\nWhat might be celebrated, given the number of candles?"],
+    ], "score": [0.7, 0.1, 0.6]},
+]
+
 ALPACA = [
     {"id": "alp-1",
      "instruction": "Using the image, explain which cat is closer to the left arm of the sofa and how you can tell.",
@@ -1048,6 +1066,7 @@ is something to grade; they are listed below by id.
 | `detail.jsonl` | LLaVA detailed descriptions, one compact JSON object per line, one human/gpt pair each | {n_detail} |
 | `candidates.json` | Align2LLaVA candidate answers: a gpt turn's `value` is a list of answers with a parallel `score` list | {n_cand} |
 | `questions.json` | Align2LLaVA candidate question sets: `questions` is a list of short conversations, `score` parallel | {n_q} |
+| `questions-only.json` | Align2LLaVA's released shape: each question set is a list of question strings only, `score` 0.0-1.0 | {n_qo} |
 | `alpaca.jsonl` | Alpaca-style `instruction`, optional `input`, `output`, optional `image` and `caption`, `type` | {n_alp} |
 | `bad/` | malformed files for tests and docs (see below) | |
 
@@ -1092,6 +1111,11 @@ hallucinated answers; the scores (1 to 5) say which.
 `questions.json`: each record has one poor question set (irrelevant,
 uninformative or leading to a hallucination) with a low score.
 
+`questions-only.json`: questions without answers, as Align2LLaVA released
+them; the scores 0.95, 0.85, 0.15 and 0.55 lie halfway between two tenths
+(`--scores-as` rounds them up), and `000000000103`'s second set asks about
+Mars.
+
 `alpaca.jsonl` is written ASCII-only, as Python's `json.dumps` does by
 default: `alp-2` and `alp-4` hold `\\u00e9`, `\\u2603`, `\\u2014` and the
 surrogate pair `\\ud83c\\udf1e` (an emoji outside the BMP). `alp-1` has an
@@ -1130,11 +1154,12 @@ def main():
     write("detail.jsonl", "".join(dump_line(r) + "\n" for r in DETAIL))
     write("candidates.json", dump_pretty(CANDIDATES))
     write("questions.json", dump_pretty(QUESTIONS))
+    write("questions-only.json", dump_pretty(QUESTIONS_ONLY))
     write("alpaca.jsonl", "".join(dump_line(r, ascii_only=True) + "\n" for r in ALPACA))
     bad_files()
     write("README.md", README.format(
         n_images=len(SCENES), n_captions=len(caps["annotations"]), n_conv=len(CONVERSATIONS),
-        n_detail=len(DETAIL), n_cand=len(CANDIDATES), n_q=len(QUESTIONS), n_alp=len(ALPACA),
+        n_detail=len(DETAIL), n_cand=len(CANDIDATES), n_q=len(QUESTIONS), n_qo=len(QUESTIONS_ONLY), n_alp=len(ALPACA),
         long_len=round(len(LONG_SUNSET), -2),
         image_rows="\n".join("| %d | `%s` | %s |" % (num, file_name(num), desc)
                              for num, _, desc, _ in SCENES)))

@@ -282,7 +282,7 @@ struct ItemWriter {
             let itemId: Int64
             if checkExisting, let existing = try Row.fetchOne(findExisting, arguments: [sourceName, recordIndex, draft.part]) {
                 guard existing["content_hash"] as String == contentHash else {
-                    throw RecordProblem(nil, "key \(existing["key"] as String) was imported from \(sourceName) before with different content; import the changed file under another name or into another database")
+                    throw try differenceProblem(itemId: existing["id"], key: existing["key"], row: row, sourceName: sourceName, original: original)
                 }
                 outcome.unchanged += 1
                 itemId = existing["id"]
@@ -369,6 +369,21 @@ struct ItemWriter {
             if !taken { return candidate }
             n += 1
         }
+    }
+
+    /// Why a record imported before no longer matches: the file's record changed, or only what the
+    /// options add to it (`--captions`, `--set`), which the message names.
+    private func differenceProblem(itemId: Int64, key: String, row: PreparedRow, sourceName: String, original: UnsafeRawBufferPointer) throws -> RecordProblem {
+        let stored = try Row.fetchOne(db, sql: "SELECT image, captions, turns, fields, original FROM item WHERE id = ?", arguments: [itemId])
+        let sameRecord = stored.map { ($0["original"] as Data?) == Data(original) && ($0["turns"] as String?) == row.turnsJSON } ?? false
+        guard sameRecord, let stored else {
+            return RecordProblem(nil, "key \(key) was imported from \(sourceName) before with different content; import the changed file under another name or into another database")
+        }
+        var options: [String] = []
+        if (stored["captions"] as String?) != row.captionsJSON || (stored["image"] as String?) != row.draft.image { options.append("--captions (the captions attached)") }
+        if (stored["fields"] as String?) != row.fieldsJSON { options.append("--set (the fields stamped on the records)") }
+        return RecordProblem(nil, "key \(key): the file is the one imported before, but with other options: "
+            + (options.isEmpty ? "they" : options.joined(separator: " and ")) + " differ from that import's; give the same options, or import into another database")
     }
 
     private func addScoreLabel(_ labels: Importer.ScoreLabels, score: JSONValue, itemId: Int64) throws -> (added: Bool, rounded: Bool) {

@@ -49,9 +49,10 @@ struct RubricCommand: ParsableCommand {
                 case nil: break
                 }
                 if !criterion.counts { facts.append("not in the overall score") }
+                if criterion.typedEntry { facts.append("values without a key are typed on the grading screen (0 . 7 for 0.7)") }
                 out += "  " + facts.joined(separator: ", ") + "\n"
                 for (index, value) in criterion.values.enumerated() {
-                    let key = criterion.key(for: value).map { "[\($0)]" } ?? "[ ]"
+                    let key = criterion.key(for: value).map { "[\($0)]" } ?? "[typed]"
                     var line = "  \(key) \(value.text)"
                     if let scores = criterion.scores, index < scores.count { line += " (score \(JSONValue.number(scores[index]).serialized()))" }
                     if let anchor = criterion.anchors[value] { line += ": " + Self.firstLine(anchor) }

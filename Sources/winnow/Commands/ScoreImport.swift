@@ -21,9 +21,13 @@ enum ScoreImport {
             guard criterion.kind == .scale, let x = value.doubleValue,
                   let low = criterion.values.first?.numberValue, let high = criterion.values.last?.numberValue, x >= low, x <= high
             else { return .failure(RubricValueProblem(allowed)) }
+            // Distances on a decimal grid are binary fractions a hair apart (0.95 is nearer 0.9 than 1.0 in
+            // binary), so distances within a relative 1e-9 are a tie, and ties go up.
+            let tolerance = 1e-9 * max(1, abs(x))
             let nearest = criterion.values.min { a, b in
                 let da = abs((a.numberValue ?? 0) - x), db = abs((b.numberValue ?? 0) - x)
-                return da < db || (da == db && (a.numberValue ?? 0) > (b.numberValue ?? 0))
+                if abs(da - db) <= tolerance { return (a.numberValue ?? 0) > (b.numberValue ?? 0) }
+                return da < db
             }!
             return .success((nearest.json, true))
         }

@@ -87,6 +87,10 @@ struct SimulateCommand: ParsableCommand {
             Output.progress(label: "simulating", fraction: Double(done) / Double(total))
         })
         Output.endProgress()
+        if result.curves.allSatisfy({ $0.curve.allSatisfy { $0.spearman == nil } }) {
+            Output.error("no model could be fitted at any point of any curve (the oracle's labels give the rubric's criteria no values with variation); nothing to report")
+            throw ExitCode(1)
+        }
         if json { Output.json(result.json()) } else { print(result.table()) }
     }
 }

@@ -103,10 +103,28 @@ final class RubricKeyTests: XCTestCase {
             "r.yaml:9:11: criteria[0].keys: key '2' is given to 'yes' but is also the default key of 'no'; give 'no' a key too")
     }
 
-    func testMoreThanNineValuesWithoutKeysIsRefused() {
-        let yaml = RubricFixture.oneCriterion("    title: A\n    question: Q\n    kind: scale\n    values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n")
+    func testAChoiceOfMoreThanNineValuesWithoutKeysIsRefused() {
+        let values = (1...10).map { "v\($0)" }.joined(separator: ", ")
+        let yaml = RubricFixture.oneCriterion("    title: A\n    question: Q\n    kind: choice\n    values: [\(values)]\n")
         XCTAssertEqual(
             RubricFixture.error(yaml),
-            "r.yaml:8:13: criteria[0].values: 10 (value 10) has no key: only the first 9 values get the keys 1–9 by default; give the others keys under keys")
+            "r.yaml:8:13: criteria[0].values: 'v10' (value 10) has no key: only the first 9 values of a choice get the keys 1–9 by default; give the others keys under keys")
+    }
+
+    func testAScaleOfMoreThanNineValuesIsTypedWithOnlyTheKeysGiven() throws {
+        // Align2LLaVA's 0.0–1.0 scale in steps of 0.1: eleven values, no keys map.
+        let yaml = RubricFixture.oneCriterion("    title: A\n    question: Q\n    kind: scale\n    values: [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]\n    keys: {1.0: x}\n")
+        let criterion = try XCTUnwrap(try Rubric.parse(yaml: yaml, file: "r.yaml").criteria.first)
+        XCTAssertTrue(criterion.typedEntry)
+        XCTAssertEqual(criterion.keys, [KeyBinding(key: "x", value: .number(1))])
+        XCTAssertEqual(criterion.typedMatches("0.").candidates.count, 9)
+        XCTAssertEqual(criterion.typedMatches("0.7").exact, .number(0.7))
+        XCTAssertEqual(criterion.typedMatches("1.0").exact, .number(1))
+        XCTAssertNil(criterion.typedMatches("0.75").exact)
+        // A 1–10 scale is typed the same way: "1" waits (10 starts with it), "10" is set.
+        let ten = RubricFixture.oneCriterion("    title: A\n    question: Q\n    kind: scale\n    values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n")
+        let scale = try XCTUnwrap(try Rubric.parse(yaml: ten, file: "r.yaml").criteria.first)
+        XCTAssertTrue(scale.typedEntry && scale.keys.isEmpty)
+        XCTAssertEqual(scale.typedMatches("1").candidates, [.number(1), .number(10)])
     }
 }

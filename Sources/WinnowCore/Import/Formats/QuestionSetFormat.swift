@@ -1,6 +1,13 @@
+import Foundation
+
 /// Align2LLaVA question files: `{"id", "image", "questions": [[...], ...], "score": [...]}`, one item per
 /// candidate question set, key `ID/qK` (K from 0) and group `questions:ID`. A set is a list of turns
-/// (`{"from", "value"}`) or of strings alternating human and gpt.
+/// (`{"from", "value"}`) or a list of strings, in one of two shapes, told apart per record:
+///
+/// - questions only (Align2LLaVA's released files): every string is a human question. A record is read so
+///   when one of its sets of strings has an odd number of strings (no set of question–answer pairs does)
+///   or when every string ends with a question mark;
+/// - otherwise strings alternate human and gpt, starting with human.
 enum QuestionSetFormat {
     static let consumed: Set<String> = ["id", "image", "questions", "score", "caption", "captions"]
 
@@ -20,6 +27,7 @@ enum QuestionSetFormat {
             scores = list
         }
         let fields = record.extra(except: consumed)
+        let questionsOnly = Self.isQuestionsOnly(sets)
         var drafts: [DraftItem] = []
         for (k, setValue) in sets.enumerated() {
             let field = "questions[\(k)]"
@@ -30,7 +38,7 @@ enum QuestionSetFormat {
             for (j, entry) in entries.enumerated() {
                 switch entry {
                 case .string(let s):
-                    turns.append(Turn(from: j % 2 == 0 ? "human" : "gpt", value: strippingImageToken(s)))
+                    turns.append(Turn(from: questionsOnly || j % 2 == 0 ? "human" : "gpt", value: strippingImageToken(s)))
                 case .object(let turn):
                     guard let from = turn["from"]?.stringValue, from == "human" || from == "gpt" else {
                         throw RecordProblem(field + "[\(j)].from", "expected \"human\" or \"gpt\", found \(turn["from"]?.serialized() ?? "nothing")")
@@ -50,5 +58,19 @@ enum QuestionSetFormat {
                 fields: itemFields, candidateIndex: k, score: scores?[k]))
         }
         return drafts
+    }
+
+    /// Whether a record's sets of strings are questions only (see the type's comment).
+    static func isQuestionsOnly(_ sets: [JSONValue]) -> Bool {
+        let stringSets = sets.compactMap { set -> [String]? in
+            guard let entries = set.arrayValue else { return nil }
+            let strings = entries.compactMap(\.stringValue)
+            return strings.count == entries.count ? strings : nil
+        }
+        guard !stringSets.isEmpty else { return false }
+        if stringSets.contains(where: { $0.count % 2 == 1 }) { return true }
+        return stringSets.allSatisfy { set in
+            set.allSatisfy { strippingImageToken($0).trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("?") }
+        }
     }
 }

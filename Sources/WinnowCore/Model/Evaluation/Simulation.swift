@@ -164,7 +164,9 @@ public enum Simulation {
             do {
                 let line = try LabelFile.parse(record.value, rubric: rubric)
                 guard let id = keys[line.item] else { throw RecordProblem("item", "no item with key \"\(line.item)\" in the database") }
-                labels[id, default: []].append(TargetLabel(itemId: id, annotator: line.annotator, role: line.role,
+                // The oracle stands in for the annotators, whatever role its file gives (a dataset's released
+                // scores are usually `imported`): its labels are what a simulated annotator would save.
+                labels[id, default: []].append(TargetLabel(itemId: id, annotator: line.annotator, role: .annotator,
                                                            values: LabelLog.values(fromScores: line.scores, rubric: rubric)))
             } catch let problem as RecordProblem {
                 throw reader.error(at: record.range.lowerBound, record: record.index, field: problem.field, problem.message)

@@ -184,10 +184,10 @@ extension LabelScreen {
             var title = (isHuman ? "Human" : "Assistant") + "  (turn \(i + 1))"
             if item.contextCandidateTurns.contains(i) {
                 // An earlier candidate list, shown by its first candidate: context only, visibly so.
-                lines.append(Line(text: title + "  context: first of its candidates, not graded here", style: Theme.dim))
+                lines.append(Line(text: title + "  context, not graded", style: Theme.dim))
                 wrapped(turn.value, style: Theme.dim, indent: 2)
             } else {
-                if i == item.gradedTurn { title += "  ◀ graded: this candidate answer" }
+                if i == item.gradedTurn { title += "  ◀ graded" }
                 lines.append(Line(text: title, style: isHuman ? Theme.human : Theme.gpt))
                 wrapped(turn.value, style: .plain, indent: 2)
             }
