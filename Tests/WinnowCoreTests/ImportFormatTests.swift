@@ -17,7 +17,7 @@ final class ImportFormatTests: CoreTestCase {
     private func assertLLaVAItems(stem: String, name: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let all = try items()
         XCTAssertEqual(all.map(\.key), ["a1", "42", "\(stem):2", "1.50"], file: file, line: line)
-        XCTAssertEqual(all.map(\.group), all.map(\.key), "a plain record is its own group", file: file, line: line)
+        XCTAssertEqual(all.map(\.group), all.map { "record:" + $0.key }, "a plain record is its own group", file: file, line: line)
         XCTAssertEqual(all.map(\.recordIndex), [0, 1, 2, 3], file: file, line: line)
         XCTAssertEqual(Set(all.map(\.sourceName)), [name], file: file, line: line)
         let a1 = all[0]
@@ -78,7 +78,7 @@ final class ImportFormatTests: CoreTestCase {
         let all = try items()
         XCTAssertEqual(all.map(\.key), ["x", "y", "x#2", "x#3", "y#2"])
         XCTAssertEqual(all.map { $0.fields["n"] }, (0..<5).map { JSONValue.number($0) })
-        XCTAssertEqual(all.map(\.group), ["x", "y", "x#2", "x#3", "y#2"])
+        XCTAssertEqual(all.map(\.group), ["x", "y", "x#2", "x#3", "y#2"].map { "record:" + $0 })
 
         // A later file with a taken id gets the next free number.
         let more = try runImport([try sandbox.write("more.jsonl", #"{"id": "x", "conversations": [{"from": "human", "value": "later"}]}"#)])
@@ -93,7 +93,7 @@ final class ImportFormatTests: CoreTestCase {
         XCTAssertEqual(summary.itemsAdded, 5)
         let all = try items()
         XCTAssertEqual(all.map(\.key), ["r/t0/c0", "r/t0/c1", "r/t0/c2", "r/t2/c0", "r/t2/c1"])
-        XCTAssertEqual(all.map(\.group), ["r/t0", "r/t0", "r/t0", "r/t2", "r/t2"])
+        XCTAssertEqual(all.map(\.group), ["turn:r/t0", "turn:r/t0", "turn:r/t0", "turn:r/t2", "turn:r/t2"])
         XCTAssertEqual(all.map(\.part), ["t0/c0", "t0/c1", "t0/c2", "t2/c0", "t2/c1"])
         XCTAssertEqual(all.map(\.turnIndex), [0, 0, 0, 2, 2])
         XCTAssertEqual(all.map(\.candidateIndex), [0, 1, 2, 0, 1])
@@ -149,7 +149,7 @@ final class ImportFormatTests: CoreTestCase {
         XCTAssertEqual(summary.files.first?.format, "question-sets (json)")
         let all = try items()
         XCTAssertEqual(all.map(\.key), ["qs/q0", "qs/q1"])
-        XCTAssertEqual(all.map(\.group), ["qs", "qs"])
+        XCTAssertEqual(all.map(\.group), ["questions:qs", "questions:qs"])
         XCTAssertEqual(all.map(\.part), ["q0", "q1"])
         XCTAssertEqual(all.map(\.candidateIndex), [0, 1])
         XCTAssertEqual(all[0].turns, turns([("human", "A?"), ("gpt", "a")]))
@@ -218,7 +218,7 @@ final class ImportFormatTests: CoreTestCase {
         XCTAssertEqual(summary.itemsAdded, 3)
         let all = try items()
         XCTAssertEqual(all.map(\.key), ["q0/modelA", "q1/modelA", "q1/modelB"])
-        XCTAssertEqual(all.map(\.group), ["q0", "q1", "q1"])
+        XCTAssertEqual(all.map(\.group), ["answers:q0", "answers:q1", "answers:q1"])
         let a0 = all[0]
         XCTAssertEqual(a0.image, "sa_1.jpg")
         XCTAssertEqual(a0.captions, ["A cap."])

@@ -154,6 +154,28 @@ final class StoreTests: CoreTestCase {
         XCTAssertEqual(try count("label_event"), 0)
     }
 
+    func testGroupKeysWrittenBeforeKindsGetTheirKindFromWhatTheItemIs() throws {
+        let path = NSTemporaryDirectory() + "winnow-v3-\(UUID().uuidString).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "v3-serve-log")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO source_file(id, name, path, sha256, format, records, imported_at) VALUES
+                    (1, 'c.json', 'c.json', '', 'llava', 1, ''), (2, 'q.json', 'q.json', '', 'question-sets', 1, ''),
+                    (3, 'a.jsonl', 'a.jsonl', '', 'mm-instruct-answers', 1, '');
+                INSERT INTO item(key, group_key, turns, source_name, record_index, part, source_file_id, turn_index, original, content_hash) VALUES
+                    ('105', '105', '[]', 'c.json', 0, '', 1, NULL, x'', 'a'),
+                    ('105/q0', '105', '[]', 'q.json', 0, 'q0', 2, NULL, x'', 'b'),
+                    ('103/t0/c0', '103/t0', '[]', 'c.json', 1, 't0/c0', 1, 0, x'', 'c'),
+                    ('q1/m', 'q1', '[]', 'a.jsonl', 0, '', 3, NULL, x'', 'd');
+                """)
+        }
+        try Schema.migrator.migrate(queue)
+        let groups = try queue.read { db in try String.fetchAll(db, sql: "SELECT group_key FROM item ORDER BY id") }
+        XCTAssertEqual(groups, ["record:105", "questions:105", "turn:103/t0", "answers:q1"])
+    }
+
     private func insertOneLabel() throws -> Int64 {
         try store.pool.write { db in
             try db.execute(sql: """
