@@ -140,6 +140,18 @@ final class ExportTrustCLITests: CLITestCase {
         }
     }
 
+    func testLabelsCarryOverToANewVersionOfTheRubricByExportAndImport() throws {
+        try succeed(["import", bundled("data/sample/conversation.json")])
+        try importLabels([labelLine("000000000101", correctness: 5, help: 5)])
+        let yaml = try String(contentsOfFile: quality, encoding: .utf8).replacingOccurrences(of: "version: \"1.0\"", with: "version: \"1.1\"")
+        let newer = try winnow.write("newer.yaml", yaml)
+        XCTAssertNotEqual(try winnow.run(["stats", "--rubric", newer]).status, 0)
+        let old = try winnow.write("old.jsonl", try succeed(["labels", "export", "--rubric", quality]).stdout)
+        XCTAssertTrue(try succeed(["labels", "import", old, "--rubric", newer]).stdout.contains("1 labels added"))
+        XCTAssertTrue(try succeed(["labels", "export", "--rubric", newer]).stdout.contains(#""answer_correctness":5"#))
+        try succeed(["stats", "--rubric", newer])
+    }
+
     func testReadOnlyCommandsNeedADatabaseAndReimportNamesTheOptionThatDiffers() throws {
         let missing = out("none.sqlite")
         for command in [["status"], ["export", "--rubric", quality, "--format", "llava", "--out", out("e.json")], ["labels", "export"], ["model", "report"]] {

@@ -12,7 +12,7 @@ public enum LabelFile {
     }
 
     /// Reads every line, checks it against the rubric and the items, and appends the labels in one
-    /// transaction (all or nothing). A line equal to the current label adds nothing.
+    /// transaction (all or nothing). A line equal to the current label, given under the same rubric, adds nothing.
     public static func importLabels(path: String, rubric: Rubric, store: Store) throws -> ImportSummary {
         let reader = try RecordReader(path: path)
         guard reader.container == .lines else {
@@ -30,8 +30,9 @@ public enum LabelFile {
                         throw RecordProblem("item", "no item with key \"\(label.item)\" in the database")
                     }
                     let current = try LabelLog.current(db, itemId: itemId, annotator: label.annotator, role: label.role)
+                    // The same label under another rubric is not the same: importing it carries it over.
                     if let current, current.scores == label.scores, current.note == label.note, current.flag == label.flag,
-                       current.at == label.at, current.activeSeconds == label.seconds {
+                       current.at == label.at, current.activeSeconds == label.seconds, current.rubricHash == stored.hash {
                         summary.unchanged += 1
                         return
                     }
