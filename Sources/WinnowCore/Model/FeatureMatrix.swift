@@ -15,6 +15,11 @@ public final class FeatureMatrix: @unchecked Sendable {
     public private(set) var row: [Int64: Int] = [:]
     /// Row-major, `width` floats per item.
     public private(set) var values: [Float] = []
+    /// Each row's candidate group (an index into the groups seen so far).
+    public private(set) var groupOf: [Int32] = []
+    private var groupIndex: [String: Int32] = [:]
+    private var groupSize: [Int32] = []
+    private var siblingCache: Siblings?
     private var embeddingCount = -1
     private let fold: [(Int32, Float)]
 
@@ -32,6 +37,8 @@ public final class FeatureMatrix: @unchecked Sendable {
     public var embeddingOffset: Int { foldedBuckets + FeatureExtractor.denseCount }
     public var biasColumn: Int { embeddingOffset + embeddingDimension }
     public var width: Int { biasColumn + 1 }
+    /// The columns that get a copy relative to the item's siblings: every column but the bias.
+    public var relativeColumns: Range<Int> { 0..<biasColumn }
 
     /// Reads what is new since the last call, in `db` (the caller's snapshot). Items without cached
     /// features of the current version are featurized here (not stored; the worker's feature pass does that).
@@ -47,10 +54,14 @@ public final class FeatureMatrix: @unchecked Sendable {
             ids = []
             row = [:]
             values = []
+            groupOf = []
+            groupIndex = [:]
+            groupSize = []
         }
+        siblingCache = nil
         let lastId = ids.last ?? Int64.min
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT i.id, f.vector, f.version, e.vector AS embedding
+            SELECT i.id, i.group_key, f.vector, f.version, e.vector AS embedding
             FROM item i LEFT JOIN item_features f ON f.item_id = i.id
             LEFT JOIN item_embedding e ON e.item_id = i.id AND ? > 0
             WHERE i.id > ? ORDER BY i.id
@@ -62,7 +73,9 @@ public final class FeatureMatrix: @unchecked Sendable {
             if let version: Int = r["version"], version == FeatureExtractor.version, let blob: Data = r["vector"] {
                 vector = FeatureVector(blob: blob)
             }
-            if vector == nil, let item = try Item.fetch(db, id: id) { vector = FeatureExtractor.features(of: item) }
+            if vector == nil, let item = try Item.fetch(db, id: id) {
+                vector = FeatureExtractor.features(of: item, siblings: try FeatureCache.siblings(db, of: [item])[id] ?? [])
+            }
             var dense = [Float](repeating: 0, count: w)
             if let vector { project(vector, into: &dense) }
             if embeddingDimension > 0, let blob: Data = r["embedding"] {
@@ -73,10 +86,60 @@ public final class FeatureMatrix: @unchecked Sendable {
                 }
             }
             dense[biasColumn] = 1
+            let key: String = r["group_key"]
+            let g: Int32
+            if let known = groupIndex[key] {
+                g = known
+                groupSize[Int(g)] += 1
+            } else {
+                g = Int32(groupSize.count)
+                groupIndex[key] = g
+                groupSize.append(1)
+            }
+            groupOf.append(g)
             row[id] = ids.count
             ids.append(id)
             values.append(contentsOf: dense)
         }
+    }
+
+    /// The groups of two or more items: per row the index of its group among them (−1 for an item alone in
+    /// its group), and the mean raw `relativeColumns` of each such group.
+    /// Features relative to siblings are a row's dense block minus its group's mean.
+    struct Siblings {
+        var slot: [Int32]
+        var means: [Float]
+        var count: Int
+    }
+
+    func siblings() -> Siblings {
+        if let siblingCache { return siblingCache }
+        let d = relativeColumns.count, first = relativeColumns.lowerBound, w = width
+        var slotOfGroup = [Int32](repeating: -1, count: groupSize.count)
+        var count = 0
+        for (g, size) in groupSize.enumerated() where size >= 2 {
+            slotOfGroup[g] = Int32(count)
+            count += 1
+        }
+        var slot = [Int32](repeating: -1, count: ids.count)
+        var sums = [Double](repeating: 0, count: count * d)
+        values.withUnsafeBufferPointer { v in
+            for r in 0..<ids.count {
+                let s = slotOfGroup[Int(groupOf[r])]
+                slot[r] = s
+                guard s >= 0 else { continue }
+                let base = r * w + first, out = Int(s) * d
+                for j in 0..<d { sums[out + j] += Double(v[base + j]) }
+            }
+        }
+        var means = [Float](repeating: 0, count: count * d)
+        for (g, size) in groupSize.enumerated() where slotOfGroup[g] >= 0 {
+            let out = Int(slotOfGroup[g]) * d
+            for j in 0..<d { means[out + j] = Float(sums[out + j] / Double(size)) }
+        }
+        let result = Siblings(slot: slot, means: means, count: count)
+        siblingCache = result
+        return result
     }
 
     func project(_ vector: FeatureVector, into dense: inout [Float]) {

@@ -111,8 +111,9 @@ public enum FNV1a {
 ///   caption grounding (the share of the response's content words a caption supports, and counts of
 ///   content words, numbers and object nouns the response states that no caption mentions).
 public enum FeatureExtractor {
+    /// 3: specificity, hedging, repetition, caption coverage and question overlap features added.
     /// 2: compact 16-bit blob, character 3-grams of non-ASCII words only (1 was an early, larger layout).
-    public static let version = 2
+    public static let version = 3
     public static let hashBits = 14
     public static let hashBuckets = 1 << hashBits
 
@@ -122,6 +123,19 @@ public enum FeatureExtractor {
         "has_captions", "unsupported_content_words", "unsupported_numbers", "unsupported_objects",
         "response_type_token_ratio", "response_mean_word_length", "response_questions", "non_ascii_share",
         "response_to_instruction_length",
+        // Specificity: numbers, colours, object nouns (all and distinct), content words.
+        "response_numbers", "response_colours", "response_object_words", "response_distinct_objects",
+        "response_content_words", "response_content_share",
+        // Hedging and filler: hedge words per word, stock filler phrases, first-person/refusal talk.
+        "response_hedges", "response_filler_phrases", "response_refusal",
+        // Repetition beyond trigrams: repeated sentences, share of the most frequent content word.
+        "response_repeated_sentences", "response_top_word_share",
+        // Sentences.
+        "response_sentences", "response_mean_sentence_words",
+        // Relation to the captions and to the question.
+        "caption_coverage", "question_overlap", "question_words_answered",
+        // Agreement with the other candidates of the same group (0 for an item alone in its group).
+        "sibling_agreement", "sibling_unshared_share",
     ]
     public static var denseCount: Int { denseNames.count }
     public static var dimension: Int { hashBuckets + denseCount }
@@ -130,11 +144,18 @@ public enum FeatureExtractor {
         denseNames.firstIndex(of: name).map { hashBuckets + $0 }
     }
 
-    public static func features(of item: Item) -> FeatureVector {
-        features(turns: item.turns, captions: item.captions)
+    /// `siblings`: the final answers of the other items of the item's group (`finalAnswer`), when it has any.
+    public static func features(of item: Item, siblings: [String] = []) -> FeatureVector {
+        features(turns: item.turns, captions: item.captions, siblings: siblings)
     }
 
-    public static func features(turns: [Turn], captions: [String]) -> FeatureVector {
+    /// The last gpt turn: what tells a candidate from its siblings (earlier turns are shared).
+    public static func finalAnswer(_ turns: [Turn]) -> String { turns.last { $0.from == "gpt" }?.value ?? "" }
+
+    /// Siblings compared, at most (the first ones by id): keeps a huge group's cost linear.
+    public static let maximumSiblings = 20
+
+    public static func features(turns: [Turn], captions: [String], siblings: [String] = []) -> FeatureVector {
         let instruction = turns.filter { $0.from != "gpt" }.map(\.value).joined(separator: "\n")
         let response = turns.filter { $0.from == "gpt" }.map(\.value).joined(separator: "\n")
         var sparse: [Int: Float] = [:]
@@ -185,6 +206,27 @@ public enum FeatureExtractor {
         let nonASCII = instruction.unicodeScalars.filter { !$0.isASCII }.count + response.unicodeScalars.filter { !$0.isASCII }.count
         set("non_ascii_share", allScalars == 0 ? 0 : Double(nonASCII) / Double(allScalars))
         set("response_to_instruction_length", log1p(Double(responseChars)) - log1p(Double(instructionChars)))
+
+        let text = TextSignals(response: response, responseWords: responseWords, instructionWords: instructionWords, captions: captions)
+        set("response_numbers", log1p(Double(text.numbers)))
+        set("response_colours", log1p(Double(text.colours)))
+        set("response_object_words", log1p(Double(text.objectWords)))
+        set("response_distinct_objects", log1p(Double(text.distinctObjects)))
+        set("response_content_words", log1p(Double(text.contentWords)))
+        set("response_content_share", responseWords.isEmpty ? 0 : Double(text.contentWords) / Double(responseWords.count))
+        set("response_hedges", responseWords.isEmpty ? 0 : Double(text.hedges) / Double(responseWords.count) * 10)
+        set("response_filler_phrases", log1p(Double(text.fillerPhrases)))
+        set("response_refusal", log1p(Double(text.refusals)))
+        set("response_repeated_sentences", text.repeatedSentenceShare)
+        set("response_top_word_share", text.topContentWordShare)
+        set("response_sentences", log1p(Double(text.sentences)))
+        set("response_mean_sentence_words", text.sentences == 0 ? 0 : log1p(Double(responseWords.count) / Double(text.sentences)))
+        set("caption_coverage", text.captionCoverage)
+        set("question_overlap", text.questionOverlap)
+        set("question_words_answered", text.questionWordAnswered)
+        let agreement = SiblingAgreement(answer: finalAnswer(turns), siblings: siblings)
+        set("sibling_agreement", agreement.meanJaccard)
+        set("sibling_unshared_share", agreement.unsharedShare)
 
         var indices: [UInt32] = []
         var values: [Float] = []

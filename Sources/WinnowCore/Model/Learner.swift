@@ -34,27 +34,103 @@ struct LinearFit {
     var metrics: JSONObject
 }
 
-/// Fits the targets of one refit. Rows are standardized training rows of `width` floats.
+/// Fits the targets of one refit. Rows are standardized training rows of `width` floats: the pool
+/// matrix's columns, then (from `relativeStart` on) the dense features relative to the item's siblings.
+///
+/// Ridge targets choose their penalty from the data: the prior precisions (one for the item's own
+/// columns, one for the relative block) that maximise the marginal likelihood of the labels, with the
+/// noise variance profiled out, over a grid of powers of ten refined to half decades; the relative block's
+/// penalty is then searched the same way with the first one fixed. Flags keep the fixed `lambda`.
 struct Learner {
     var width: Int
     var lambda: Double
     var biasColumn: Int
     var samples: Int
     var seed: UInt64
+    /// First column of the relative block (`width` when there is none).
+    var relativeStart: Int
+    /// Choose ridge penalties by marginal likelihood (else `lambda` everywhere).
+    var choosePenalty: Bool
 
     /// Direction sets, each `samples` vectors of `width`.
     var directionSets: [[[Double]]] = []
-    private var ridgeCache: [[Int]: (chol: [Double], set: Int)] = [:]
+    private var gramCache: [[Int]: [Double]] = [:]
+    private var cholCache: [CholKey: (chol: [Double], set: Int)] = [:]
 
-    init(width: Int, lambda: Double, biasColumn: Int, samples: Int, seed: UInt64) {
+    private struct CholKey: Hashable {
+        var use: [Int]
+        var own: Double
+        var relative: Double
+    }
+
+    init(width: Int, lambda: Double, biasColumn: Int, samples: Int, seed: UInt64, relativeStart: Int? = nil, choosePenalty: Bool = false) {
         self.width = width
         self.lambda = lambda
         self.biasColumn = biasColumn
         self.samples = samples
         self.seed = seed
+        self.relativeStart = relativeStart ?? width
+        self.choosePenalty = choosePenalty
     }
 
     private func prior(_ j: Int) -> Double { j == biasColumn ? 1e-4 : lambda }
+
+    private func prior(_ j: Int, own: Double, relative: Double) -> Double {
+        j == biasColumn ? 1e-4 : (j < relativeStart ? own : relative)
+    }
+
+    /// The noise variance is taken to be at least this share of the labels' variance.
+    static let noiseFloorShare = 0.05
+
+    /// Penalties tried: 10⁻² … 10⁴, then the half decades either side of the best.
+    static let penaltyDecades = [-2.0, -1, 0, 1, 2, 3, 4]
+
+    /// Log marginal likelihood of centered `yy`/`xty` under prior precisions (own, relative) relative to
+    /// the noise, up to a constant; with its Cholesky factor. Nil when the system is not positive definite.
+    ///
+    /// The noise variance is profiled out (σ² = Q/n) but kept at or above `noiseFloor`, the floor the
+    /// predictive std uses too: with fewer labels than columns the labels can be fitted exactly, and without
+    /// a floor every small penalty would explain them equally well with σ² → 0.
+    private func evidence(gram: [Double], xty: [Double], yy: Double, n: Int, noiseFloor: Double, own: Double,
+                          relative: Double) -> (Double, [Double])? {
+        let k = width
+        var a = gram
+        var logPrior = 0.0
+        for j in 0..<k {
+            let p = prior(j, own: own, relative: relative)
+            a[j * k + j] += p
+            logPrior += log(p)
+        }
+        guard LinearAlgebra.cholesky(&a, k) else { return nil }
+        let w = LinearAlgebra.solve(a, k, xty)
+        var q = yy
+        for j in 0..<k { q -= w[j] * xty[j] }
+        q = max(q, 0)
+        let sigma2 = max(q / Double(n), noiseFloor)
+        var logDet = 0.0
+        for j in 0..<k { logDet += 2 * log(a[j * k + j]) }
+        return (-Double(n) / 2 * log(sigma2) - (logDet - logPrior) / 2 - q / (2 * sigma2), a)
+    }
+
+    /// The (own, relative) penalties with the highest evidence, and its factor.
+    private func choose(gram: [Double], xty: [Double], yy: Double, n: Int, noiseFloor: Double) -> (own: Double, relative: Double, chol: [Double])? {
+        var best: (score: Double, own: Double, relative: Double, chol: [Double])?
+        func consider(_ own: Double, _ relative: Double) {
+            guard let (score, chol) = evidence(gram: gram, xty: xty, yy: yy, n: n, noiseFloor: noiseFloor, own: own, relative: relative) else { return }
+            if best == nil || score > best!.score + 1e-9 { best = (score, own, relative, chol) }
+        }
+        for d in Self.penaltyDecades { consider(pow(10, d), pow(10, d)) }
+        guard var current = best else { return nil }
+        for d in [log10(current.own) - 0.5, log10(current.own) + 0.5] { consider(pow(10, d), pow(10, d)) }
+        if relativeStart < width {
+            current = best!
+            let own = current.own
+            for d in Self.penaltyDecades where abs(pow(10, d) - current.relative) > 1e-12 { consider(own, pow(10, d)) }
+            let r = best!.relative
+            for d in [log10(r) - 0.5, log10(r) + 0.5] { consider(own, pow(10, d)) }
+        }
+        return best.map { ($0.own, $0.relative, $0.chol) }
+    }
 
     /// `rows[i]` is the standardized row of training example i; `use` picks the examples of this target.
     mutating func fitRidge(spec: TargetSpec, rows: [Float], use: [Int], y: [Double]) -> LinearFit? {
@@ -64,22 +140,41 @@ struct Learner {
         let yMean = y.reduce(0, +) / Double(n)
         let yVar = y.reduce(0) { $0 + ($1 - yMean) * ($1 - yMean) } / Double(n)
         guard yVar > 1e-12 else { return nil }
-        let chol: [Double]
-        let set: Int
-        if let cached = ridgeCache[use] {
-            (chol, set) = cached
-        } else {
-            var g = LinearAlgebra.gram(rows: rows, use: use, weights: nil, k: k)
-            for j in 0..<k { g[j * k + j] += prior(j) }
-            guard LinearAlgebra.cholesky(&g, k) else { return nil }
-            chol = g
-            set = addDirections(chol)
-            ridgeCache[use] = (chol, set)
-        }
         var xty = [Double](repeating: 0, count: k)
+        var yy = 0.0
         for (i, r) in use.enumerated() {
             let yc = y[i] - yMean
+            yy += yc * yc
             for j in 0..<k { xty[j] += Double(rows[r * k + j]) * yc }
+        }
+        let gram: [Double]
+        if let cached = gramCache[use] {
+            gram = cached
+        } else {
+            gram = LinearAlgebra.gram(rows: rows, use: use, weights: nil, k: k)
+            gramCache[use] = gram
+        }
+        var own = lambda, relative = lambda
+        var factor: [Double]?
+        if choosePenalty {
+            guard let chosen = choose(gram: gram, xty: xty, yy: yy, n: n, noiseFloor: Self.noiseFloorShare * yVar) else { return nil }
+            (own, relative, factor) = (chosen.own, chosen.relative, chosen.chol)
+        }
+        let key = CholKey(use: use, own: own, relative: relative)
+        let chol: [Double]
+        let set: Int
+        if let cached = cholCache[key] {
+            (chol, set) = cached
+        } else {
+            if factor == nil {
+                var g = gram
+                for j in 0..<k { g[j * k + j] += prior(j, own: own, relative: relative) }
+                guard LinearAlgebra.cholesky(&g, k) else { return nil }
+                factor = g
+            }
+            chol = factor!
+            set = addDirections(chol)
+            cholCache[key] = (chol, set)
         }
         var w = LinearAlgebra.solve(chol, k, xty)
         // Residuals and effective degrees of freedom: df = k − Σ λⱼ (A⁻¹)ⱼⱼ.
@@ -93,9 +188,9 @@ struct Learner {
         }
         let inverseDiagonal = LinearAlgebra.inverseDiagonal(chol, k)
         var df = Double(k)
-        for j in 0..<k { df -= prior(j) * inverseDiagonal[j] }
+        for j in 0..<k { df -= prior(j, own: own, relative: relative) * inverseDiagonal[j] }
         var sigma2 = rss / max(Double(n) - df, 1)
-        sigma2 = max(sigma2, 0.05 * yVar)
+        sigma2 = max(sigma2, Self.noiseFloorShare * yVar)
         w[biasColumn] += yMean
         var metrics = JSONObject()
         metrics["kind"] = .string("ridge")
@@ -104,6 +199,9 @@ struct Learner {
         metrics["train_spearman"] = spearman(fitted, y).map { .number(Self.round($0)) } ?? .null
         metrics["sigma"] = .number(Self.round(sigma2.squareRoot()))
         metrics["df"] = .number(Self.round(df))
+        metrics["lambda"] = .number(Self.round(own))
+        if relativeStart < width { metrics["lambda_relative"] = .number(Self.round(relative)) }
+        metrics["lambda_chosen_by"] = .string(choosePenalty ? "marginal likelihood" : "fixed")
         return LinearFit(spec: spec, weights: w, sigma: sigma2.squareRoot(), directionSet: set, metrics: metrics)
     }
 
@@ -187,6 +285,8 @@ struct PoolScorer {
     var fits: [LinearFit]
     var directionSets: [[[Double]]]
     var samples: Int
+    /// Whether the weights end in a relative block (the dense features minus their group's mean).
+    var relative = false
 
     struct Output {
         var mean: [[Float]]
@@ -204,8 +304,12 @@ struct PoolScorer {
         let columns = t + directionSets.count * samples
         let padded = (columns + 7) / 8 * 8
         let lanes = padded / 8
-        // W (k × padded), raw space.
+        // W (k × padded), raw space; R (d × padded): the relative block's weights (`relativeColumns`), raw space (no centering:
+        // a row minus its group's mean has the pool mean taken out already), less W's (below).
+        let d = relative ? matrix.relativeColumns.count : 0
+        let denseOffset = matrix.relativeColumns.lowerBound
         var w = [Float](repeating: 0, count: k * padded)
+        var rw = [Float](repeating: 0, count: max(d, 1) * padded)
         func put(_ column: Int, _ v: [Double]) {
             var adjust = 0.0
             for j in 0..<k {
@@ -214,7 +318,13 @@ struct PoolScorer {
                 adjust += v[j] * Double(mean[j]) / s
             }
             w[matrix.biasColumn * padded + column] -= Float(adjust)
+            // An item of a group of two or more is scored as w·x̄ + r·(x − x̄) (x̄: its group's mean) =
+            // w·x + (r − w)·(x − x̄) on the relative columns; R holds r − w.
+            for j in 0..<d {
+                rw[j * padded + column] = Float(v[k + j] / Double(scale[denseOffset + j])) - w[(denseOffset + j) * padded + column]
+            }
         }
+        let siblings = d > 0 ? matrix.siblings() : FeatureMatrix.Siblings(slot: [], means: [], count: 0)
         for (c, fit) in fits.enumerated() { put(c, fit.weights) }
         for (s, set) in directionSets.enumerated() {
             for (m, u) in set.enumerated() { put(t + s * samples + m, u) }
@@ -250,9 +360,15 @@ struct PoolScorer {
             nonisolated(unsafe) let mp = meanPointers
             nonisolated(unsafe) let sp = stdPointers
             w.withUnsafeBufferPointer { wb in
+              rw.withUnsafeBufferPointer { rwb in
                 matrix.values.withUnsafeBufferPointer { xb in
+                  siblings.slot.withUnsafeBufferPointer { slotb in
+                   siblings.means.withUnsafeBufferPointer { meansb in
                     nonisolated(unsafe) let wp = wb.baseAddress!
+                    nonisolated(unsafe) let rwp = rwb.baseAddress!
                     nonisolated(unsafe) let xp = xb.baseAddress!
+                    nonisolated(unsafe) let slots = slotb
+                    nonisolated(unsafe) let groupMeans = meansb
                     DispatchQueue.concurrentPerform(iterations: chunks) { ci in
                         let acc = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: lanes)
                         defer { acc.deallocate() }
@@ -267,6 +383,17 @@ struct PoolScorer {
                                 let row = wv + j * lanes
                                 let s = SIMD8<Float>(repeating: xj)
                                 for l in 0..<lanes { acc[l] += s * row[l] }
+                            }
+                            if d > 0, slots[r] >= 0 {
+                                let m = groupMeans.baseAddress! + Int(slots[r]) * d
+                                let rv = UnsafeRawPointer(rwp).assumingMemoryBound(to: SIMD8<Float>.self)
+                                for j in 0..<d {
+                                    let delta = x[denseOffset + j] - m[j]
+                                    if delta == 0 { continue }
+                                    let row = rv + j * lanes
+                                    let s = SIMD8<Float>(repeating: delta)
+                                    for l in 0..<lanes { acc[l] += s * row[l] }
+                                }
                             }
                             let a = UnsafeRawPointer(acc).assumingMemoryBound(to: Float.self)
                             for g in 0..<groups {
@@ -300,7 +427,10 @@ struct PoolScorer {
                             uncPointer[r] = t > 0 ? total / Float(t) : 0
                         }
                     }
+                   }
+                  }
                 }
+              }
             }
         }
         for c in 0..<t {

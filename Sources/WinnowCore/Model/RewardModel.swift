@@ -34,8 +34,15 @@ public enum RewardModel {
         public var minimumLabels = 20
         /// Fewest labels for one target (criterion) to be fitted.
         public var minimumTargetLabels = 5
-        /// Ridge penalty (prior precision) on the standardized features.
+        /// Ridge penalty (prior precision) on the standardized features: the flags' penalty, and every
+        /// target's when `choosePenalty` is off.
         public var lambda = 1.0
+        /// Scales and the overall score choose their penalties by marginal likelihood (`Learner`).
+        public var choosePenalty = true
+        /// Group-relative: an item of a group of two or more is described by its group's mean and by its
+        /// difference from it (`learnerRows`), so the model can learn "longer / more specific / more in
+        /// agreement than the other candidates" apart from the level of a group.
+        public var relativeFeatures = true
         /// Posterior draws per direction set (the ensemble size).
         public var samples = 12
         /// Columns the hashed n-grams are folded into for learning.
@@ -133,15 +140,9 @@ public enum RewardModel {
         let labeled = targets.keys.filter { matrix.row[$0] != nil }.sorted()
         guard labeled.count >= options.minimumLabels else { return nil }
         let (mean, scale) = matrix.columnScaling()
-        let k = matrix.width
-        var rows = [Float](repeating: 0, count: labeled.count * k)
-        matrix.values.withUnsafeBufferPointer { v in
-            for (i, id) in labeled.enumerated() {
-                let base = matrix.row[id]! * k
-                for j in 0..<k { rows[i * k + j] = (v[base + j] - mean[j]) / scale[j] }
-            }
-        }
-        var learner = Learner(width: k, lambda: options.lambda, biasColumn: matrix.biasColumn, samples: options.samples, seed: options.seed)
+        let (rows, k) = learnerRows(labeled, matrix: matrix, mean: mean, scale: scale, relative: options.relativeFeatures)
+        var learner = Learner(width: k, lambda: options.lambda, biasColumn: matrix.biasColumn, samples: options.samples, seed: options.seed,
+                              relativeStart: matrix.width, choosePenalty: options.choosePenalty)
         var fits: [LinearFit] = []
         var targetMetrics = JSONObject()
         for spec in targetSpecs(rubric) {
@@ -185,11 +186,42 @@ public enum RewardModel {
         metrics["width"] = .number(k)
         metrics["embedding_dimension"] = .number(matrix.embeddingDimension)
         metrics["lambda"] = .number(options.lambda)
+        metrics["penalty"] = .string(options.choosePenalty ? "marginal likelihood" : "fixed")
+        metrics["relative_features"] = .bool(options.relativeFeatures)
         metrics["samples"] = .number(options.samples)
         metrics["use_imported"] = .bool(options.useImported)
         metrics["targets"] = .object(targetMetrics)
-        let scorer = PoolScorer(fits: fits, directionSets: learner.directionSets, samples: options.samples)
+        let scorer = PoolScorer(fits: fits, directionSets: learner.directionSets, samples: options.samples, relative: options.relativeFeatures)
         return Fitted(scorer: scorer, mean: mean, scale: scale, labelsUsed: labeled.count, metrics: metrics)
+    }
+
+    /// The standardized learner rows of `ids`. Without `relative`, the matrix's columns. With it, the
+    /// group level and the place within the group apart: the mean of the item's group over its
+    /// `relativeColumns` (the item's own values when it is alone), then the bias, then the item's values
+    /// minus that mean (zero when alone). The two blocks get their own penalty, so what orders a group's
+    /// candidates is learned from the differences between siblings, not from differences between
+    /// questions. Returns the rows and their width.
+    static func learnerRows(_ ids: [Int64], matrix: FeatureMatrix, mean: [Float], scale: [Float], relative: Bool) -> ([Float], Int) {
+        let k = matrix.width
+        let d = relative ? matrix.relativeColumns.count : 0
+        let width = k + d
+        var rows = [Float](repeating: 0, count: ids.count * width)
+        let siblings = d > 0 ? matrix.siblings() : nil
+        matrix.values.withUnsafeBufferPointer { v in
+            for (i, id) in ids.enumerated() {
+                let r = matrix.row[id]!
+                let base = r * k
+                for j in 0..<k { rows[i * width + j] = (v[base + j] - mean[j]) / scale[j] }
+                guard let siblings, siblings.slot[r] >= 0 else { continue }
+                let m = Int(siblings.slot[r]) * d
+                for j in 0..<d {
+                    let c = matrix.relativeColumns.lowerBound + j
+                    rows[i * width + c] = (siblings.means[m + j] - mean[c]) / scale[c]
+                    rows[i * width + k + j] = (v[base + c] - siblings.means[m + j]) / scale[c]
+                }
+            }
+        }
+        return (rows, width)
     }
 
     /// Removes model files no version points to (leftovers of refits that died) and the files of all but

@@ -48,7 +48,7 @@ struct ModelReportCommand: ParsableCommand {
             if json {
                 Output.json(.object(JSONObject([
                     "model_version": .null, "labels": .number(0), "cv": .null, "explored": .null, "learning_curve": .array([]),
-                    "top_features": .array([]), "reason": .string("no model yet"),
+                    "baselines": .null, "top_features": .array([]), "reason": .string("no model yet"),
                 ])))
                 return
             }

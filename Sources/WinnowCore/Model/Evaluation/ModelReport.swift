@@ -35,6 +35,8 @@ public struct ModelReport: Sendable {
     public var exploredLabeled: Int
     public var learningCurve: [CurvePoint]
     public var topFeatures: [Feature]
+    /// Orders that need no model, on the same held-out items (`Baseline`): `length`, `best_single_feature`.
+    public var baselines: [Baseline] = []
 
     public static let shares = [0.25, 0.5, 0.75, 1.0]
 
@@ -97,6 +99,12 @@ public struct ModelReport: Sendable {
         let exploredMetrics = EvaluationMetrics.compute(items: exploredItems, predictions: result.predictions, targets: result.targets,
                                                         specs: result.specs, groupOf: groupOf)
 
+        let predicted = result.items.filter { result.predictions[$0] != nil }
+        let baselines = [
+            Baseline.length(items: predicted, targets: result.targets, matrix: matrix, groupOf: groupOf),
+            Baseline.bestSingleFeature(items: predicted, targets: result.targets, matrix: matrix, foldOf: foldOf, k: k, groupOf: groupOf),
+        ]
+
         var top: [Feature] = []
         if let model = RewardModel.fit(labels: labels, rubric: rubric, matrix: matrix, options: options),
            let overall = model.scorer.fits.first(where: { $0.spec.id == RewardModel.overallTarget }) {
@@ -107,7 +115,7 @@ public struct ModelReport: Sendable {
         return ModelReport(
             modelVersion: modelVersion, rubricName: rubric.name, labels: labeled.count, folds: k, seed: seed, cv: cv,
             explored: exploredMetrics, exploredLabeled: labeled.filter { explored.contains($0) }.count, learningCurve: curve,
-            topFeatures: top)
+            topFeatures: top, baselines: baselines)
     }
 
     /// A readable name for a column of the learner's space.
@@ -115,7 +123,9 @@ public struct ModelReport: Sendable {
         if column < matrix.foldedBuckets { return "hashed n-gram bucket \(column)" }
         if column < matrix.embeddingOffset { return FeatureExtractor.denseNames[column - matrix.denseOffset] }
         if column < matrix.biasColumn { return "embedding dimension \(column - matrix.embeddingOffset)" }
-        return "bias"
+        if column == matrix.biasColumn { return "bias" }
+        let relative = column - matrix.width + matrix.relativeColumns.lowerBound
+        return relative < matrix.biasColumn ? featureName(column: relative, matrix: matrix) + ", relative to siblings" : "column \(column)"
     }
 
     // MARK: - Output
@@ -136,6 +146,7 @@ public struct ModelReport: Sendable {
                 o.members += point.metrics.json().objectValue!.members
                 return .object(o)
             }),
+            "baselines": .object(JSONObject(baselines.map { JSONObject.Member(key: $0.name, value: $0.json()) })),
             "top_features": .array(topFeatures.map {
                 .object(JSONObject(["feature": .string($0.name), "weight": EvaluationMetrics.number($0.weight)]))
             }),
@@ -149,7 +160,7 @@ public struct ModelReport: Sendable {
         lines.append("model \(modelVersion) (rubric \(rubricName)): \(labels) labeled items, \(folds)-fold cross-validation grouped by group and image (seed \(seed))")
         lines.append("")
         let ids = cv.spearman.map(\.id)
-        let width = max(12, (ids.map(\.count).max() ?? 0) + 2)
+        let width = max(22, (ids.map(\.count).max() ?? 0) + 4)
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
         lines.append(pad("", width) + pad("all held-out", 14) + "explored only")
         lines.append(pad("items", width) + pad(String(cv.count), 14) + String(explored.count))
@@ -161,6 +172,19 @@ public struct ModelReport: Sendable {
             + Self.format(explored.pairwiseAccuracy) + " (\(explored.pairs))")
         lines.append(pad("coverage", width) + pad(Self.format(cv.coverage), 14) + Self.format(explored.coverage)
             + "   (nominal \(Self.format(EvaluationMetrics.nominalCoverage)))")
+        lines.append("")
+        lines.append("baselines on the same held-out items (overall score; no model)")
+        lines.append(pad("", width) + pad("Spearman", 10) + "pairwise")
+        lines.append(pad("  model", width) + pad(Self.format(cv.spearmanOf(RewardModel.overallTarget)), 10) + Self.format(cv.pairwiseAccuracy))
+        for b in baselines {
+            let label = b.name == "length" ? "length alone" : "best single feature"
+            var line = pad("  " + label, width) + pad(Self.format(b.metrics.spearmanOf(RewardModel.overallTarget)), 10)
+                + Self.format(b.metrics.pairwiseAccuracy)
+            if b.name != "length", let feature = b.feature {
+                line += "   (\(feature) on all labels; chosen in \(b.foldsAgreeing ?? 0) of \(folds) folds)"
+            }
+            lines.append(line)
+        }
         lines.append("")
         lines.append("learning curve (same CV on a share of the labeled items)")
         lines.append(pad("  share", 9) + pad("labels", 8) + pad("overall", 9) + pad("pairwise", 10) + "coverage")
