@@ -26,9 +26,15 @@ let package = Package(
         .systemLibrary(
             name: "CImageCodecs",
             providers: [.apt(["libjpeg-dev", "libpng-dev"])]),
+        // Dense numerics for the reward model, compiled optimised even in debug builds: the tests' refits
+        // spend nearly all their time here, and unoptimised they took most of the suite's half hour.
+        .target(
+            name: "WinnowMath",
+            swiftSettings: [.unsafeFlags(["-O"])]),
         .target(
             name: "WinnowCore",
             dependencies: [
+                "WinnowMath",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The SQLite C API GRDB is built on: the import binds its rows with it directly.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -36,21 +42,28 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // The screens: pure functions from state to a grid of cells, and the app loop that drives them
+        // through a `TerminalDevice`. It cannot call ncurses: it does not depend on it.
         .target(
             name: "WinnowTUI",
-            dependencies: ["WinnowCore", "CNcursesw", "CImageCodecs"],
+            dependencies: ["WinnowCore", "CImageCodecs"],
             exclude: ["Grid/generate-wide-table.py"]),
+        // The one target that talks to the terminal (ncurses): paints grids, decodes keys.
+        .target(
+            name: "WinnowTerminal",
+            dependencies: ["WinnowTUI", "CNcursesw"]),
         .executableTarget(
             name: "winnow",
             dependencies: [
-                "WinnowCore", "WinnowTUI",
+                "WinnowCore", "WinnowTUI", "WinnowTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore"]),
+        .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore", "WinnowMath"]),
         .testTarget(
             name: "WinnowTUITests",
             dependencies: ["WinnowTUI", "WinnowCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "WinnowTerminalTests", dependencies: ["WinnowTerminal", "WinnowTUI", "CNcursesw"]),
         // Drives the built `winnow` binary (and tmux for the screens): end to end.
         .testTarget(name: "WinnowCLITests", dependencies: ["WinnowCore"]),
     ]

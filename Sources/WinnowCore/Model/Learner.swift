@@ -1,3 +1,4 @@
+import WinnowMath
 import Foundation
 
 /// What one fitted target predicts: a scale criterion or the overall score (ridge), or a flag (logistic).

@@ -28,6 +28,8 @@ public final class Worker: @unchecked Sendable {
     public var pollSeconds: Double = 1
     /// One line per refit (and per problem) for `winnow worker` to print.
     public var log: @Sendable (String) -> Void = { _ in }
+    /// Called (on the worker's thread) after each refit with the new model version's id.
+    public var refitted: @Sendable (Int64) -> Void = { _ in }
 
     private let matrix: FeatureMatrix
     private let condition = NSCondition()
@@ -109,6 +111,7 @@ public final class Worker: @unchecked Sendable {
                 let started = Date()
                 switch try runOnce() {
                 case .refitted(let v):
+                    refitted(v.id)
                     log("model \(v.id): \(v.labelsUsed) labels used, \(v.itemsScored) items scored, "
                         + String(format: "%.2f s", Date().timeIntervalSince(started)))
                 case .cold, .notDue, .locked: break

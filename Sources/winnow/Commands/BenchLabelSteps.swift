@@ -59,11 +59,11 @@ enum BenchLabelSteps {
         for i in 0..<count {
             guard let before = controller.currentItem else { break }
             for key in valueKeys(rubric, variant: i) {
-                _ = try controller.handle(key)
+                _ = try controller.handle(.key(key))
                 screen.paint(controller.frame())
             }
             let started = BenchProcess.now()
-            _ = try controller.handle(.enter)
+            _ = try controller.handle(.key(.enter))
             screen.paint(controller.frame())
             samples.append((BenchProcess.now() - started) * 1000)
             guard controller.currentItem != before else {
@@ -85,7 +85,7 @@ enum BenchLabelSteps {
         return keys
     }
 
-    /// Milliseconds for `handle(key)` + `frame()` + headless paint, one sample per key, while
+    /// Milliseconds for `handle(.key(key))` + `frame()` + headless paint, one sample per key, while
     /// `keepGoing` says so (at least `minimum` keys).
     static func keyToFrame(controller: LabelController, rubric: Rubric, minimum: Int, keepGoing: () -> Bool = { false }) throws -> [Double] {
         let screen = HeadlessScreen(width: width, height: height)
@@ -97,7 +97,7 @@ enum BenchLabelSteps {
             let key = keys[i % keys.count]
             i += 1
             let started = BenchProcess.now()
-            _ = try controller.handle(key)
+            _ = try controller.handle(.key(key))
             screen.paint(controller.frame())
             samples.append((BenchProcess.now() - started) * 1000)
         }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import WinnowCore
 import WinnowTUI
+import WinnowTerminal
 
 struct LabelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,20 +39,25 @@ struct LabelCommand: ParsableCommand {
         guard !name.isEmpty else { throw ValidationError("--annotator is empty") }
         let store = try store.open()
         let logger = FileLog.logger(besideDatabase: store.path)
-        let controller = try LabelController(store: store, rubric: rubric, annotator: name, imagesDirectory: images, colorMode: .palette256)
-        controller.showModel = showModel
         logger.info("label session started", metadata: ["annotator": "\(name)", "rubric": "\(rubric.name) v\(rubric.version)"])
         // The reward model refits on a background thread with its own connections; a save never waits
-        // for it, and the queue picks up each new model version when it asks for the next item.
+        // for it, and the queue picks up each new model version when it asks for the next item. The
+        // screen hears of each refit through the app's inbox (and polls for refits made elsewhere).
+        let inbox = Inbox()
         var worker: Worker?
         if !noWorker {
             let background = Worker(store: store, rubric: rubric)
             background.log = { line in logger.info("\(line)") }
+            background.refitted = { version in inbox.post(ModelRefitted(version: version)) }
             background.start()
             worker = background
         }
         defer { worker?.stop(wait: true) }
+        let images = images, showModel = showModel
         try MainActor.assumeIsolated {
+            let controller = try LabelController(store: store, rubric: rubric, annotator: name, imagesDirectory: images, colorMode: .palette256)
+            controller.showModel = showModel
+            let app = AppLoop(root: controller, inbox: inbox)
             let terminal = Terminal()
             do {
                 try terminal.start()
@@ -64,11 +70,7 @@ struct LabelCommand: ParsableCommand {
             controller.resize(width: size.width, height: size.height)
             do {
                 try controller.start()
-                while true {
-                    terminal.paint(controller.frame())
-                    guard let key = terminal.readKey(timeoutMilliseconds: -1) else { continue }
-                    if try !controller.handle(key) { break }
-                }
+                try app.run(on: terminal)
             } catch {
                 logger.error("label session stopped: \(error)")
                 throw error

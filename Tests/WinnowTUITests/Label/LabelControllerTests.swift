@@ -145,7 +145,8 @@ final class LabelControllerTests: XCTestCase {
         try screen.type("draft")
         try screen.press(.escape)
         XCTAssertEqual(screen.state.note, "")
-        XCTAssertEqual(screen.state.mode, .normal)
+        XCTAssertTrue(screen.app.top === screen.controller, "the prompt is closed")
+        XCTAssertEqual(screen.state.message, "Note unchanged")
     }
 
     func testTwoAnnotatorsOnOneDatabaseAreNotServedTheSameItem() throws {

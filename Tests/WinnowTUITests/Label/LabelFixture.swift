@@ -48,14 +48,17 @@ final class LabelFixture {
         _ = try Importer(store: store).run(Importer.Options(files: [file.path]))
     }
 
-    func controller(annotator: String = "ana") throws -> LabelController {
+    /// The labeling screen in an app loop, at 120x40, on the fixture's clock.
+    func controller(annotator: String = "ana", showModel: Bool = false) throws -> LabelDriver {
         let controller = try LabelController(
             store: store, rubric: rubric, annotator: annotator, imagesDirectory: directory.path, colorMode: .none,
             now: { self.clock })
-        controller.resize(width: 120, height: 40)
+        controller.showModel = showModel
         try controller.waitForQueueOrder()  // the queue's order, not the random picks made while it is computed
         try controller.start()
-        return controller
+        let app = AppLoop(root: controller, now: { self.clock })
+        app.resize(width: 120, height: 40)
+        return LabelDriver(app: app, controller: controller)
     }
 
     /// Current labels of `annotator`, by item key.
@@ -74,15 +77,32 @@ final class LabelFixture {
     deinit { try? FileManager.default.removeItem(at: directory) }
 }
 
-extension LabelController {
+/// Keys in, frames out: the labeling screen driven through the app loop as `winnow label` drives it
+/// (prompts and help are screens pushed on top).
+final class LabelDriver {
+    let app: AppLoop
+    let controller: LabelController
+
+    init(app: AppLoop, controller: LabelController) {
+        self.app = app
+        self.controller = controller
+    }
+
+    var state: LabelScreenState { controller.state }
+    var currentItem: Int64? { controller.currentItem }
+    func frame() -> Grid { app.frame() }
+
     /// Presses keys in order; returns false if one of them quit.
     @discardableResult
     func press(_ keys: Key...) throws -> Bool {
-        for key in keys where try !handle(key) { return false }
+        for key in keys where try !app.send(key) { return false }
         return true
     }
 
     func type(_ text: String) throws {
-        for c in text { try handle(.char(c)) }
+        for c in text { try app.send(.char(c)) }
     }
+
+    /// No key: a tick of the loop, as when the key read times out.
+    func idle() throws { try app.tick() }
 }

@@ -76,17 +76,20 @@ final class LabelScreenRenderTests: XCTestCase {
         XCTAssertTrue(footer.contains("Enter save"))
         XCTAssertTrue(footer.contains("? keys"))
         XCTAssertTrue(footer.contains("q quit"))
-        s.mode = .prompt(.note, text: "hello")
-        let grid = LabelScreen.render(s, width: 120, height: 40)
+        let prompt = PromptScreen(label: "note:", text: "hello", accept: { _ in })
+        let grid = prompt.render(width: 120, height: 40, below: LabelScreen.render(s, width: 120, height: 40))
         XCTAssertTrue(grid.row(39).contains("Esc cancel"))
         XCTAssertTrue(grid.row(38).contains("note: hello█"))
+        XCTAssertTrue(grid.row(1).contains("item k1"), "the prompt is drawn over the screen below it")
     }
 
     func testHelpOverlayListsEveryKey() throws {
-        var s = try state()
-        s.mode = .help
-        let text = LabelScreen.render(s, width: 120, height: 40).text
-        for entry in KeyHelp.labeling { XCTAssertTrue(text.contains(entry.keys), entry.keys) }
+        let s = try state()
+        let help = HelpScreen(LabelScreen.keys.help)
+        let text = help.render(width: 120, height: 40, below: LabelScreen.render(s, width: 120, height: 40)).text
+        XCTAssertEqual(LabelScreen.keys.help.count, LabelScreen.keys.commands.count + 1)
+        for entry in LabelScreen.keys.help { XCTAssertTrue(text.contains(entry.keys), entry.keys) }
+        for entry in LabelScreen.keys.help { XCTAssertTrue(text.contains(String(entry.help.prefix(30))), entry.help) }
     }
 
     func testLongCJKAndEmojiTextWrapsWithinThePaneAndScrolls() throws {

@@ -1,12 +1,20 @@
 /// What a key asks of the world outside the screen: the controller carries it out (saving to the
-/// database, serving another item) and puts the result back into the state.
+/// database, serving another item, opening a prompt or the help) and puts the result back into the state.
 public enum LabelIntent: Sendable, Equatable {
     case save
     case skip
     case undo
     case previous
     case next
-    case goTo(key: String)
+    case goTo
+    case editNote
+    case help
     case openImage
     case quit
+}
+
+/// Everything a key of the labeling screen can do, as its key map names it.
+public enum LabelAction: Sendable, Hashable {
+    case save, nextCriterion, previousCriterion, skip, undo, help, quit, previous, next
+    case note, flag, goTo, openImage, scrollDown, scrollUp, pageDown, pageUp, top, clear
 }

@@ -1,22 +1,29 @@
 import Foundation
 import WinnowCore
 
-/// Runs the labeling screen against the store: serves items, carries out the reducer's intents
-/// (save, skip, undo, history, jump), keeps the lease and the active-time clock, and renders frames.
+/// The labeling screen against the store: serves items, carries out the reducer's intents (save, skip,
+/// undo, history, jump, note, help), and renders frames. It is a `Screen` of the app loop: keys come as
+/// events, and ticks keep the lease alive and bring other annotators' counts and new model versions into
+/// the header without a key press.
 ///
-/// It holds no terminal: the `label` command feeds it keys from the backend and paints its frames, and
-/// tests feed it keys directly. Every save is committed (its own transaction) before the next item is
-/// put on screen.
-public final class LabelController {
+/// Its parts: `SessionHistory` (where history, undo and detours go; a pure value), `LeaseKeeper`,
+/// `ProgressTracker`, `ModelWatch` and `ImagePreview`. Every save is committed (its own transaction)
+/// before the next item is put on screen.
+public final class LabelController: Screen {
     public private(set) var state: LabelScreenState
     public let store: Store
     public let rubric: Rubric
     public let annotator: String
     public let imagesDirectory: String?
-    public var colorMode: ColorMode
+    public var colorMode: ColorMode {
+        didSet {
+            preview.colorMode = colorMode
+            preview.invalidate()
+            renderPreview()
+        }
+    }
     /// Show the reward model's predictions (`--show-model`, for leads; hidden from annotators otherwise).
     public var showModel = false
-    private var modelScores: ModelScores?
     private let storedRubric: StoredRubric
     private let server: ItemServer
     private let log: LabelLog
@@ -25,17 +32,13 @@ public final class LabelController {
 
     /// The item on screen.
     public private(set) var currentItem: Int64?
-    /// The queue's item, put aside while the annotator walks history, undoes or jumps.
-    private var pending: (id: Int64, reason: ServeReason)?
-    /// This session's saves, oldest first: item and the log row of its latest save or edit.
-    private var history: [(item: Int64, event: Int64)] = []
-    /// Where in `history` the screen is; nil when on the queue's item.
-    private var historyPosition: Int?
+    public private(set) var history = SessionHistory()
     private var clock: ActiveClock
-    private var leaseRenewedAt: Double = 0
+    private let lease: LeaseKeeper
+    private let progress: ProgressTracker
+    private let model: ModelWatch
+    private let preview: ImagePreview
     private var size = (width: 120, height: 40)
-    private var previewKey: (item: Int64, width: Int, height: Int)?
-    private var decodedImage: (path: String, image: RGBImage?)?
 
     /// Fields shown on the item pane.
     public static let shownFields: Set<String> = ["type", "category", "source"]
@@ -44,6 +47,10 @@ public final class LabelController {
         store: Store, rubric: Rubric, annotator: String, imagesDirectory: String?, colorMode: ColorMode,
         now: @escaping () -> Double = { Date().timeIntervalSince1970 }
     ) throws {
+        let collisions = LabelScreen.keys.collisions(with: rubric)
+        if let first = collisions.first {
+            throw LabelScreenError.keyCollision(key: first.key, criterion: first.criterion)
+        }
         self.store = store
         self.rubric = rubric
         self.annotator = annotator
@@ -57,11 +64,17 @@ public final class LabelController {
         log = LabelLog(store: store)
         idleSeconds = try Config(store: store).double(.idleSeconds)
         clock = ActiveClock(idleSeconds: idleSeconds, now: now())
+        lease = LeaseKeeper(server: server)
+        progress = ProgressTracker(log: log, annotator: annotator)
+        model = ModelWatch(store: store, rubric: rubric)
+        preview = ImagePreview(colorMode: colorMode)
         state = LabelScreenState(rubric: rubric, annotator: annotator)
     }
 
     /// Serves the first item: the one this annotator was on when they left, else the queue's next.
     public func start() throws {
+        _ = model.check(now: now(), force: true)
+        state.modelVersion = model.version
         if let id = try server.resumable(), try server.lease(id, served: .resumed) {
             try show(id, reason: .resumed)
         } else {
@@ -76,35 +89,68 @@ public final class LabelController {
     public func resize(width: Int, height: Int) {
         size = (width, height)
         renderPreview()
+        clampScroll()
     }
 
     public func frame() -> Grid {
         LabelScreen.render(state, width: size.width, height: size.height)
     }
 
-    /// Handles one key; returns false when the annotator quits.
-    public func handle(_ key: Key) throws -> Bool {
+    public func render(width: Int, height: Int, below: Grid?) -> Grid {
+        LabelScreen.render(state, width: width, height: height)
+    }
+
+    public func handle(_ event: ScreenEvent) throws -> ScreenTransition {
+        switch event {
+        case .key(let key): return try handle(key)
+        case .tick(let t):
+            try lease.keepAlive(currentItem, now: t)
+            if try progress.tick(now: t) { state.progress = progress.progress(session: history.count) }
+            if model.check(now: t) { modelChanged() }
+        case .message(let message):
+            if message is ModelRefitted, model.check(now: now(), force: true) { modelChanged() }
+        }
+        return .stay
+    }
+
+    private func modelChanged() {
+        state.modelVersion = model.version
+        if showModel, let id = currentItem { state.modelHints = model.hints(for: id) }
+    }
+
+    private func handle(_ key: Key) throws -> ScreenTransition {
         let t = now()
         clock.tick(now: t)
-        if case .resize(let w, let h) = key { resize(width: w, height: h) }
-        if let id = currentItem, t - leaseRenewedAt > server.leaseSeconds / 3 {
-            _ = try server.lease(id, ignoreLabels: true)
-            leaseRenewedAt = t
-        }
+        try lease.keepAlive(currentItem, now: t)
         let intent = LabelScreen.reduce(&state, key)
-        state.scroll = min(state.scroll, LabelScreen.maxScroll(state, width: size.width, height: size.height))
-        guard let intent else { return true }
+        clampScroll()
+        guard let intent else { return .stay }
         switch intent {
-        case .quit: return false
+        case .quit: return .quit
         case .save: try save()
         case .skip: try skip()
         case .undo: try undo()
         case .previous: try walkHistory(by: -1)
         case .next: try walkHistory(by: 1)
-        case .goTo(let key): try goTo(key)
+        case .goTo:
+            return .push(PromptScreen(label: "go to item key:") { [weak self] text in
+                let key = text.trimmingCharacters(in: .whitespaces)
+                if !key.isEmpty { try self?.goTo(key) }
+            })
+        case .editNote:
+            return .push(PromptScreen(label: "note:", text: state.note, accept: { [weak self] text in
+                guard let self else { return }
+                state.note = text.trimmingCharacters(in: .whitespaces)
+                state.message = state.note.isEmpty ? "Note cleared" : "Note set (saved with the label)"
+            }, cancel: { [weak self] in self?.state.message = "Note unchanged" }))
+        case .help: return .push(HelpScreen(LabelScreen.keys.help))
         case .openImage: openImage()
         }
-        return true
+        return .stay
+    }
+
+    private func clampScroll() {
+        state.scroll = min(state.scroll, LabelScreen.maxScroll(state, width: size.width, height: size.height))
     }
 
     // MARK: intents
@@ -117,11 +163,9 @@ public final class LabelController {
         let flag = state.flag
         // Enter in history moves forward through it, and a parked queue item comes back after a detour;
         // otherwise the next item is the queue's, leased in the save's own transaction.
-        let inHistory = historyPosition.map { $0 + 1 < history.count } ?? false
-        let toQueue = !inHistory && pending == nil
         let event: LabelEvent
         var served: ItemServer.Served?
-        if toQueue {
+        if history.saveGoesToQueue {
             (event, served) = try server.saveAndNext(item: id) { [annotator, storedRubric] db in
                 try LabelLog.save(db, itemId: id, annotator: annotator, rubric: storedRubric, scores: scores,
                                   activeSeconds: activeSeconds, note: note, flag: flag)
@@ -133,24 +177,13 @@ public final class LabelController {
             server.markLabeled(id)
             try server.release(id)
         }
-        if let position = historyPosition {
-            history[position].event = event.id!
-        } else if let i = history.firstIndex(where: { $0.item == id }) {
-            history[i].event = event.id!
-        } else {
-            history.append((id, event.id!))
-        }
         let key = state.item?.key ?? ""
+        let next = history.saved(item: id, event: event.id!)
         try refreshProgress(saved: event)
-        if inHistory, let position = historyPosition {
-            historyPosition = position + 1
-            try showSaved(history[position + 1].item)
-        } else if toQueue {
-            historyPosition = nil
-            try present(served)
-        } else {
-            historyPosition = nil
-            try resumeQueue()
+        switch next {
+        case .saved(let item): try showSaved(item)
+        case .queue: try present(served)
+        case .resume: try resumeQueue()
         }
         state.message = "Saved \(key)" + (event.action == .edit ? " (edit)" : "")
     }
@@ -168,19 +201,16 @@ public final class LabelController {
     }
 
     private func undo() throws {
-        guard let last = history.popLast() else {
+        guard let last = history.undo(onScreen: onScreen) else {
             state.message = "Nothing to undo in this session"
             return
         }
         guard let event = try log.event(id: last.event) else { return }
         try log.undo(event)
         server.markUnlabeled(last.item)
-        parkQueueItem(except: last.item)
-        historyPosition = nil
         _ = try server.lease(last.item, ignoreLabels: true)
         try show(last.item, reason: .undone)
-        let values = LabelLog.values(fromScores: event.scores, rubric: rubric)
-        state.values = values
+        state.values = LabelLog.values(fromScores: event.scores, rubric: rubric)
         state.note = event.note ?? ""
         state.flag = event.flag
         state.editing = false
@@ -188,24 +218,16 @@ public final class LabelController {
         state.message = "Undid the save of \(state.item?.key ?? ""); Enter saves it again"
     }
 
+    private var onScreen: SessionHistory.OnScreen {
+        .init(item: currentItem, reason: state.reasonValue, editing: state.editing)
+    }
+
     private func walkHistory(by step: Int) throws {
-        let position = (historyPosition ?? history.count) + step
-        if position < 0 {
-            state.message = history.isEmpty ? "No saves yet in this session" : "This is the first item of the session"
-            return
+        switch history.walk(by: step, onScreen: onScreen) {
+        case .message(let text): state.message = text
+        case .saved(let item): try showSaved(item)
+        case .resume: try resumeQueue()
         }
-        if position >= history.count {
-            if historyPosition == nil {
-                state.message = "This is the newest item"
-                return
-            }
-            historyPosition = nil
-            try resumeQueue()
-            return
-        }
-        parkQueueItem(except: nil)
-        historyPosition = position
-        try showSaved(history[position].item)
     }
 
     private func goTo(_ key: String) throws {
@@ -218,8 +240,7 @@ public final class LabelController {
             state.message = "\(key) is being graded by \(other) right now"
             return
         }
-        parkQueueItem(except: id)
-        historyPosition = nil
+        history.jump(to: id, onScreen: onScreen)
         if mine != nil {
             try showSaved(id)
         } else {
@@ -239,20 +260,12 @@ public final class LabelController {
         }
     }
 
-    /// Before a detour (history, undo, jump), keeps the queue's item on screen to come back to, unless
-    /// the screen already shows a detour or the detour goes to that same item.
-    private func parkQueueItem(except target: Int64?) {
-        guard historyPosition == nil, !state.editing, pending == nil, let id = currentItem, id != target else { return }
-        pending = (id, state.reasonValue ?? .resumed)
-    }
-
     // MARK: showing items
 
     private func resumeQueue() throws {
-        if let p = pending {
-            pending = nil
-            if try log.current(itemId: p.id, annotator: annotator) == nil, try server.lease(p.id, ignoreLabels: true) {
-                try show(p.id, reason: p.reason)
+        if let p = history.takeParked() {
+            if try log.current(itemId: p.item, annotator: annotator) == nil, try server.lease(p.item, ignoreLabels: true) {
+                try show(p.item, reason: p.reason)
                 return
             }
         }
@@ -291,7 +304,7 @@ public final class LabelController {
     private func show(_ id: Int64, reason: ServeReason) throws {
         guard let item = try store.item(id: id) else { return }
         currentItem = id
-        leaseRenewedAt = now()
+        lease.leased(now: now())
         clock = ActiveClock(idleSeconds: idleSeconds, now: now())
         let path = item.image.map(resolve)
         let missing = path.map { !FileManager.default.fileExists(atPath: $0) } ?? false
@@ -322,25 +335,8 @@ public final class LabelController {
         state.scroll = 0
         state.missing = []
         state.editing = false
-        state.modelHints = showModel ? modelHints(for: id) : [:]
-        previewKey = nil
+        state.modelHints = showModel ? model.hints(for: id) : [:]
         renderPreview()
-    }
-
-    /// The current model's predictions for an item, as short texts ("3.4 ±0.5", "p=0.82").
-    private func modelHints(for id: Int64) -> [String: String] {
-        if let current = try? ModelVersion.current(store: store), modelScores?.version.id != current.id {
-            modelScores = try? ModelScores.load(version: current, databasePath: store.path)
-        }
-        guard let prediction = modelScores?.prediction(for: id) else { return [:] }
-        var hints: [String: String] = [:]
-        for criterion in rubric.criteria {
-            guard let e = prediction.criteria[criterion.id] else { continue }
-            hints[criterion.id] = criterion.kind == .flag
-                ? String(format: "p=%.2f", e.mean) : String(format: "%.1f ±%.1f", e.mean, e.std)
-        }
-        if let overall = prediction.overall { hints["overall"] = String(format: "%.2f ±%.2f", overall.mean, overall.std) }
-        return hints
     }
 
     private func resolve(_ image: String) -> String {
@@ -349,63 +345,29 @@ public final class LabelController {
         return (dir as NSString).appendingPathComponent(image)
     }
 
-    /// Decodes the item's image (once per item) and renders it for the current size.
+    /// The image preview for the item on screen at the current size.
     private func renderPreview() {
-        guard let id = currentItem, let item = state.item else {
+        guard let item = state.item, let image = item.image, !item.imageMissing else {
             state.preview = nil
             return
         }
-        if let key = previewKey, key.item == id, key.width == size.width, key.height == size.height { return }
-        previewKey = (id, size.width, size.height)
-        guard let image = item.image, !item.imageMissing else {
-            state.preview = nil
-            return
-        }
-        let path = resolve(image)
-        if decodedImage?.path != path {
-            decodedImage = (path, try? ImageDecoder().decode(path: path, targetWidth: 240, targetHeight: 160))
-        }
-        guard let decoded = decodedImage?.image else {
-            state.preview = nil
-            return
-        }
-        let columns = max(1, LabelScreen.rightPaneWidth(totalWidth: size.width) - 2)
-        let rows = LabelScreen.previewRows(totalHeight: size.height)
-        state.preview = HalfBlockRenderer.render(decoded, maxColumns: columns, maxRows: rows, colorMode: colorMode)
+        state.preview = preview.preview(path: resolve(image), width: size.width, height: size.height)
     }
 
-    /// The header's figures. Counting every item and every current label is a scan that grows with the
-    /// pool (milliseconds at 158k items), too slow to do between Enter and the next item: the counts are
-    /// read at most every `progressInterval` seconds, and this session's saves are added in between.
     private func refreshProgress(saved event: LabelEvent? = nil) throws {
-        let t = now()
-        if let event, var figures = progressFigures, t - progressReadAt < LabelController.progressInterval {
-            if event.action == .save {
-                figures.labeled += 1
-                figures.mine += 1
-            }
-            figures.mySeconds += event.activeSeconds
-            progressFigures = figures
-        } else {
-            progressFigures = try log.progress(annotator: annotator)
-            progressReadAt = t
-        }
-        guard let figures = progressFigures else { return }
-        state.progress.total = figures.items
-        state.progress.labeled = min(figures.labeled, figures.items)
-        state.progress.session = history.count
-        if figures.mine >= 1, figures.mySeconds > 0 {
-            let pace = Double(figures.mine) / figures.mySeconds * 3600
-            state.progress.itemsPerHour = pace
-            state.progress.etaSeconds = Double(max(0, figures.items - figures.labeled)) / pace * 3600
-        } else {
-            state.progress.itemsPerHour = nil
-            state.progress.etaSeconds = nil
+        try progress.refresh(now: now(), saved: event)
+        state.progress = progress.progress(session: history.count)
+    }
+}
+
+/// Why the labeling screen cannot start.
+public enum LabelScreenError: Error, CustomStringConvertible {
+    case keyCollision(key: Character, criterion: String)
+
+    public var description: String {
+        switch self {
+        case .keyCollision(let key, let criterion):
+            return "criterion \(criterion) binds \(key), which the labeling screen uses for itself; choose another key in the rubric"
         }
     }
-
-    /// How often the header's counts are read from the database (other annotators' labels show up then).
-    static let progressInterval = 10.0
-    private var progressFigures: LabelLog.Progress?
-    private var progressReadAt = -Double.infinity
 }

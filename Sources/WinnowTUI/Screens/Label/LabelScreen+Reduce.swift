@@ -4,88 +4,103 @@ import WinnowCore
 /// an intent; `render` draws a state. Both are pure, so every key and every frame can be tested without
 /// a terminal.
 public enum LabelScreen {
+    /// The screen's keys, declared once: the reducer, the footer and the help read them from here.
+    public static let keys = KeyMap<LabelAction>([
+        KeyCommand(.enter, .save, help: "save and show the next item", short: "save"),
+        KeyCommand("Tab/↑↓", [(.tab, .nextCriterion), (.down, .nextCriterion), (.backTab, .previousCriterion), (.up, .previousCriterion)],
+                   help: "next / previous criterion (Shift-Tab, ↑ go back)", short: "criterion"),
+        KeyCommand(.char("s"), .skip, help: "skip (the item comes back later)", short: "skip"),
+        KeyCommand(.char("u"), .undo, help: "undo the last save and return to it", short: "undo"),
+        KeyCommand(.char("?"), .help, help: "all keys", short: "keys"),
+        KeyCommand("q", [(.char("q"), .quit), (.ctrl("c"), .quit)], help: "quit (everything saved is kept)", short: "quit"),
+        KeyCommand("←→", [(.left, .previous), (.char("p"), .previous), (.right, .next), (.char("n"), .next)],
+                   help: "walk this session's history (p / n too); edit a saved label", short: "history"),
+        KeyCommand(.char("c"), .note, help: "add a note to the label", short: "note"),
+        KeyCommand(.char("f"), .flag, help: "flag the item for the lead", short: "flag"),
+        KeyCommand(.char("g"), .goTo, help: "go to an item by key", short: "go to"),
+        KeyCommand(.char("o"), .openImage, help: "open the image in a viewer ($WINNOW_IMAGE_VIEWER, else xdg-open)", short: "image"),
+        KeyCommand("j/k", [(.char("j"), .scrollDown), (.char("k"), .scrollUp), (.pageDown, .pageDown), (.pageUp, .pageUp), (.home, .top)],
+                   help: "scroll the item (PgUp/PgDn by pages, Home to the top)", short: "scroll"),
+        KeyCommand("Backspace", [(.backspace, .clear), (.delete, .clear)], help: "clear the focused criterion", short: "clear", inFooter: false),
+    ], notes: [KeyHint(keys: "value keys", help: "set the focused criterion, focus moves on", short: "set")])
+
+    /// The keys that still work when nothing is left to grade.
+    public static let emptyQueueKeys = keys.restricted(to: [.undo, .previous, .goTo, .help, .quit])
+
     /// Applies `key` to `state`; returns the intent the controller must carry out, if any.
     public static func reduce(_ state: inout LabelScreenState, _ key: Key) -> LabelIntent? {
-        switch state.mode {
-        case .help:
-            // Any key closes the help; q and Esc only close it.
-            state.mode = .normal
-            return nil
-        case .prompt(let prompt, let text):
-            return reducePrompt(&state, prompt: prompt, text: text, key: key)
-        case .normal:
-            break
-        }
+        if case .resize = key { return nil }
         state.message = nil
         if state.item == nil {
-            switch key {
-            case .char("q"), .ctrl("c"): return .quit
-            case .char("?"): state.mode = .help
-            case .char("u"): return .undo
-            case .left, .char("p"): return .previous
-            case .char("g"): state.mode = .prompt(.goTo, text: "")
-            default: state.message = "Nothing left to grade here. u undo · ←/p history · g go to · q quit"
+            switch emptyQueueKeys.action(for: key) {
+            case .quit: return .quit
+            case .help: return .help
+            case .undo: return .undo
+            case .previous: return .previous
+            case .goTo: return .goTo
+            default:
+                state.message = "Nothing left to grade here. " + emptyQueueKeys.footer.map { "\($0.keys) \($0.short)" }.joined(separator: " · ")
             }
             return nil
         }
-        let count = state.rubric.criteria.count
-        switch key {
-        case .tab, .down:
-            state.focus = (state.focus + 1) % max(1, count)
-        case .backTab, .up:
-            state.focus = (state.focus - 1 + max(1, count)) % max(1, count)
-        case .enter where !state.typed.isEmpty:
-            finishTyping(&state)
-        case .tab where !state.typed.isEmpty:
-            finishTyping(&state)
-        case .backspace where !state.typed.isEmpty, .delete where !state.typed.isEmpty:
-            state.typed.removeLast()
-        case .enter:
-            let missing = state.missingRequired
-            if !missing.isEmpty {
-                state.missing = Set(missing.map(\.id))
-                state.message = "Not saved: required " + missing.map(\.title).joined(separator: ", ")
-                if let first = state.rubric.criteria.firstIndex(where: { state.missing.contains($0.id) }) { state.focus = first }
+        let count = max(1, state.rubric.criteria.count)
+        // A typed value under way takes Enter, Tab and Backspace for itself.
+        if !state.typed.isEmpty {
+            switch key {
+            case .enter, .tab:
+                finishTyping(&state)
                 return nil
+            case .backspace, .delete:
+                state.typed.removeLast()
+                return nil
+            default: break
             }
-            return .save
-        case .char("s"): return .skip
-        case .char("u"): return .undo
-        case .left, .char("p"): return .previous
-        case .right, .char("n"): return .next
-        case .char("g"): state.mode = .prompt(.goTo, text: "")
-        case .char("c"): state.mode = .prompt(.note, text: state.note)
-        case .char("f"):
-            state.flag.toggle()
-            state.message = state.flag ? "Flagged for the lead (saved with the label)" : "Flag removed"
-        case .char("o"): return .openImage
-        case .char("q"), .ctrl("c"): return .quit
-        case .char("?"): state.mode = .help
-        case .pageDown: state.scroll += 10
-        case .pageUp: state.scroll = max(0, state.scroll - 10)
-        case .char("j"): state.scroll += 1
-        case .char("k"): state.scroll = max(0, state.scroll - 1)
-        case .home: state.scroll = 0
-        case .backspace, .delete:
-            if let criterion = state.focusedCriterion { state.values[criterion.id] = nil }
-        case .char(let c):
-            guard let criterion = state.focusedCriterion else { return nil }
-            if state.typed.isEmpty, let value = criterion.value(forKey: c) {
-                state.values[criterion.id] = value
-                state.missing.remove(criterion.id)
-                if state.focus + 1 < count { state.focus += 1 }
-            } else if criterion.typedEntry, c.isASCII, c.isNumber || c == "." || c == "-" {
-                type(c, into: &state, criterion: criterion)
-            } else if criterion.typedEntry {
-                state.message = "\(c) is not part of a value of \(criterion.title): type a value such as \(criterion.values.last?.text ?? ""), then Enter if needed"
-            } else {
-                let keys = criterion.keys.map { String($0.key) }.joined(separator: " ")
-                state.message = "\(c) is not a key of \(criterion.title) (keys: \(keys)); ? shows all keys"
+        }
+        if let action = keys.action(for: key) {
+            switch action {
+            case .nextCriterion: state.focus = (state.focus + 1) % count
+            case .previousCriterion: state.focus = (state.focus - 1 + count) % count
+            case .save:
+                let missing = state.missingRequired
+                if !missing.isEmpty {
+                    state.missing = Set(missing.map(\.id))
+                    state.message = "Not saved: required " + missing.map(\.title).joined(separator: ", ")
+                    if let first = state.rubric.criteria.firstIndex(where: { state.missing.contains($0.id) }) { state.focus = first }
+                    return nil
+                }
+                return .save
+            case .skip: return .skip
+            case .undo: return .undo
+            case .previous: return .previous
+            case .next: return .next
+            case .goTo: return .goTo
+            case .note: return .editNote
+            case .flag:
+                state.flag.toggle()
+                state.message = state.flag ? "Flagged for the lead (saved with the label)" : "Flag removed"
+            case .openImage: return .openImage
+            case .quit: return .quit
+            case .help: return .help
+            case .pageDown: state.scroll += 10
+            case .pageUp: state.scroll = max(0, state.scroll - 10)
+            case .scrollDown: state.scroll += 1
+            case .scrollUp: state.scroll = max(0, state.scroll - 1)
+            case .top: state.scroll = 0
+            case .clear:
+                if let criterion = state.focusedCriterion { state.values[criterion.id] = nil }
             }
-        case .resize:
-            break
-        default:
-            break
+            return nil
+        }
+        guard case .char(let c) = key, let criterion = state.focusedCriterion else { return nil }
+        if state.typed.isEmpty, let value = criterion.value(forKey: c) {
+            set(value, of: criterion, in: &state)
+        } else if criterion.typedEntry, c.isASCII, c.isNumber || c == "." || c == "-" {
+            type(c, into: &state, criterion: criterion)
+        } else if criterion.typedEntry {
+            state.message = "\(c) is not part of a value of \(criterion.title): type a value such as \(criterion.values.last?.text ?? ""), then Enter if needed"
+        } else {
+            let keys = criterion.keys.map { String($0.key) }.joined(separator: " ")
+            state.message = "\(c) is not a key of \(criterion.title) (keys: \(keys)); ? shows all keys"
         }
         return nil
     }
@@ -119,34 +134,5 @@ public enum LabelScreen {
         state.values[criterion.id] = value
         state.missing.remove(criterion.id)
         if state.focus + 1 < state.rubric.criteria.count { state.focus += 1 }
-    }
-
-    private static func reducePrompt(_ state: inout LabelScreenState, prompt: LabelScreenState.Prompt, text: String, key: Key) -> LabelIntent? {
-        switch key {
-        case .escape, .ctrl("c"), .ctrl("g"):
-            state.mode = .normal
-            state.message = prompt == .note ? "Note unchanged" : nil
-        case .enter:
-            state.mode = .normal
-            switch prompt {
-            case .note:
-                state.note = text.trimmingCharacters(in: .whitespaces)
-                state.message = state.note.isEmpty ? "Note cleared" : "Note set (saved with the label)"
-            case .goTo:
-                let key = text.trimmingCharacters(in: .whitespaces)
-                if !key.isEmpty { return .goTo(key: key) }
-            }
-        case .backspace:
-            state.mode = .prompt(prompt, text: String(text.dropLast()))
-        case .ctrl("u"):
-            state.mode = .prompt(prompt, text: "")
-        case .char(let c):
-            if text.count < 2000 { state.mode = .prompt(prompt, text: text + String(c)) }
-        case .tab:
-            state.mode = .prompt(prompt, text: text + " ")
-        default:
-            break
-        }
-        return nil
     }
 }

@@ -3,19 +3,8 @@ import WinnowCore
 
 /// Everything the labeling screen shows. The screen is a pure function of this state and the terminal
 /// size (`LabelScreen.render`); keys change it through `LabelScreen.reduce`; the controller fills in
-/// what comes from the database.
+/// what comes from the database. Help and prompts are screens of their own, pushed over this one.
 public struct LabelScreenState: Sendable {
-    public enum Mode: Sendable, Equatable {
-        case normal
-        case help
-        case prompt(Prompt, text: String)
-    }
-
-    public enum Prompt: Sendable, Equatable {
-        case goTo
-        case note
-    }
-
     /// The header's figures.
     public struct Progress: Sendable, Equatable {
         public var labeled = 0
@@ -28,40 +17,7 @@ public struct LabelScreenState: Sendable {
         public init() {}
     }
 
-    /// The item as the screen shows it.
-    public struct ItemView: Sendable, Equatable {
-        public var key: String { didSet { wrapped = WrappedLines() } }
-        public var group: String { didSet { wrapped = WrappedLines() } }
-        public var image: String? { didSet { wrapped = WrappedLines() } }
-        public var imageMissing: Bool { didSet { wrapped = WrappedLines() } }
-        public var captions: [String] { didSet { wrapped = WrappedLines() } }
-        public var turns: [Turn] { didSet { wrapped = WrappedLines() } }
-        public var fields: [(String, String)] { didSet { wrapped = WrappedLines() } }
-        /// The turn being graded (a candidate answer's own turn, the last); nil when the item is graded whole.
-        public var gradedTurn: Int? { didSet { wrapped = WrappedLines() } }
-        /// Earlier turns that were candidate lists, shown by their first candidate: context, not graded here.
-        public var contextCandidateTurns: Set<Int> = [] { didSet { wrapped = WrappedLines() } }
-        /// The item pane's wrapped lines for the last width asked: wrapping a long item is most of a
-        /// frame's cost, and a key that only moves the focus or scrolls does not change them. Any change
-        /// to the item starts a fresh memo (copies share one until then).
-        var wrapped = WrappedLines()
-
-        public init(key: String, group: String, image: String?, imageMissing: Bool, captions: [String], turns: [Turn], fields: [(String, String)] = []) {
-            self.key = key
-            self.group = group
-            self.image = image
-            self.imageMissing = imageMissing
-            self.captions = captions
-            self.turns = turns
-            self.fields = fields
-        }
-
-        public static func == (a: ItemView, b: ItemView) -> Bool {
-            a.key == b.key && a.group == b.group && a.image == b.image && a.imageMissing == b.imageMissing
-                && a.captions == b.captions && a.turns == b.turns && a.fields.map(\.0) == b.fields.map(\.0)
-                && a.fields.map(\.1) == b.fields.map(\.1) && a.gradedTurn == b.gradedTurn && a.contextCandidateTurns == b.contextCandidateTurns
-        }
-    }
+    public typealias ItemView = WinnowTUI.ItemView
 
     public var rubric: Rubric
     public var annotator: String
@@ -83,12 +39,13 @@ public struct LabelScreenState: Sendable {
     public var flag = false
     /// Required criteria left empty when a save was refused: highlighted until set.
     public var missing: Set<String> = []
-    public var mode: Mode = .normal
     /// A one-line message (what just happened, or why a key did nothing).
     public var message: String?
     /// The reward model's predictions per criterion id (and "overall"), shown only with `--show-model`
     /// so they cannot bias annotators otherwise.
     public var modelHints: [String: String] = [:]
+    /// The reward model version the queue uses now, when there is one (shown in the header).
+    public var modelVersion: Int64?
     /// True when the item shows a saved label (history, undo, jump): Enter saves an edit.
     public var editing = false
 
@@ -104,22 +61,5 @@ public struct LabelScreenState: Sendable {
     /// Required criteria without a value.
     public var missingRequired: [Criterion] {
         rubric.criteria.filter { $0.required && values[$0.id] == nil }
-    }
-}
-
-/// A memo of an item's wrapped lines at one width (see `ItemView.wrapped`).
-final class WrappedLines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var width = -1
-    private var lines: [LabelScreen.Line] = []
-
-    func lines(width: Int, wrap: () -> [LabelScreen.Line]) -> [LabelScreen.Line] {
-        lock.lock()
-        defer { lock.unlock() }
-        if width != self.width {
-            lines = wrap()
-            self.width = width
-        }
-        return lines
     }
 }

@@ -1,7 +1,8 @@
 import CNcursesw
 import XCTest
 
-@testable import WinnowTUI
+import WinnowTUI
+@testable import WinnowTerminal
 
 final class KeyTests: XCTestCase {
     private func key(_ value: UInt32) -> Key? { Key.from(wideChar: value, isKeyCode: false) }

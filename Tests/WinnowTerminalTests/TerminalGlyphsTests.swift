@@ -1,6 +1,7 @@
 import XCTest
 
-@testable import WinnowTUI
+import WinnowTUI
+@testable import WinnowTerminal
 
 final class TerminalGlyphsTests: XCTestCase {
     /// A C library like glibc 2.36: text-default emoji and regional indicators

@@ -1,3 +1,5 @@
+import WinnowTUI
+
 /// What to hand ncurses for one `Cell` so that the screen matches the `Grid`.
 ///
 /// ncurses lays out characters by the C library's `wcwidth`, which can

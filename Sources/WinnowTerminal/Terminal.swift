@@ -1,4 +1,5 @@
 import CNcursesw
+import WinnowTUI
 
 #if canImport(Glibc)
     import Glibc
@@ -166,3 +167,5 @@ public final class Terminal {
         return allPairsFit
     }
 }
+
+extension Terminal: TerminalDevice {}

@@ -1,31 +1,8 @@
 import CNcursesw
+import WinnowTUI
 
-/// A key press (or terminal event) as the app sees it.
-///
-/// Enter, Tab and Backspace have their own cases even though they are control
-/// characters, because terminals send them as such (Ctrl-M, Ctrl-I, Ctrl-H or
-/// DEL); other control characters are `.ctrl` with the lowercase letter.
-public enum Key: Hashable, Sendable {
-    case char(Character)
-    case enter
-    case tab
-    case backTab
-    case up
-    case down
-    case left
-    case right
-    case pageUp
-    case pageDown
-    case home
-    case end
-    case insert
-    case delete
-    case backspace
-    case escape
-    case resize(width: Int, height: Int)
-    case ctrl(Character)
-    case function(Int)
-
+/// ncurses' key codes decoded into the screens' `Key`.
+extension Key {
     /// Maps what ncurses' `wget_wch` returned to a key: `wideChar` is the
     /// character, or the `KEY_*` code when `isKeyCode` is true. Returns nil
     /// for codes the app does not use (mouse events, unknown keys) and for

@@ -1,6 +1,7 @@
 import XCTest
 
-@testable import WinnowTUI
+import WinnowTUI
+@testable import WinnowTerminal
 
 final class ColorPairCacheTests: XCTestCase {
     func testDefaultCoupleIsPairZeroAndUsesNoSlot() {

@@ -1,0 +1,153 @@
+import WinnowCore
+
+/// The rubric pane: each criterion with its values and keys, the chosen value highlighted, the focused
+/// criterion's question and anchors, and optionally other raters' values beside each criterion (a lead's
+/// review: one column per annotator, the model, gold). Shared by every screen that grades.
+public struct RubricPane {
+    /// Another rater's values, shown on each criterion's line ("ben 3").
+    public struct Column: Sendable, Equatable {
+        public var title: String
+        public var values: [String: ScoreValue]
+        /// Gold: drawn highlighted.
+        public var isGold: Bool
+        public init(title: String, values: [String: ScoreValue], isGold: Bool = false) {
+            self.title = title
+            self.values = values
+            self.isGold = isGold
+        }
+    }
+
+    public var rubric: Rubric
+    /// The values being set here (highlighted among each criterion's values).
+    public var values: [String: ScoreValue]
+    /// The focused criterion's index; nil when nothing is focused.
+    public var focus: Int?
+    /// A typed value under way for the focused criterion.
+    public var typed: String
+    /// Required criteria left empty when a save was refused.
+    public var missing: Set<String>
+    /// Model predictions per criterion id.
+    public var hints: [String: String]
+    public var columns: [Column]
+
+    public init(rubric: Rubric, values: [String: ScoreValue], focus: Int?, typed: String = "", missing: Set<String> = [],
+                hints: [String: String] = [:], columns: [Column] = []) {
+        self.rubric = rubric
+        self.values = values
+        self.focus = focus
+        self.typed = typed
+        self.missing = missing
+        self.hints = hints
+        self.columns = columns
+    }
+
+    static func valueLabel(_ value: ScoreValue) -> String {
+        switch value {
+        case .flag(let b): return b ? "yes" : "no"
+        default: return value.text
+        }
+    }
+
+    /// How much anchor text the focused criterion shows: all of it when it fits, one line per value
+    /// when not, and only the chosen value's when even that does not fit.
+    enum AnchorDetail: CaseIterable {
+        case full, oneLine, chosenOnly
+    }
+
+    public func draw(into grid: inout Grid, rect: Rect) {
+        guard rect.height > 0 else { return }
+        for detail in AnchorDetail.allCases {
+            let lines = self.lines(width: rect.width, detail: detail)
+            if lines.lines.count <= rect.height || detail == .chosenOnly {
+                Self.drawLines(lines, into: &grid, rect: rect)
+                return
+            }
+        }
+    }
+
+    struct Span {
+        var text: String
+        var style: CellStyle
+    }
+
+    func lines(width: Int, detail: AnchorDetail) -> (lines: [[Span]], focusStart: Int, focusEnd: Int) {
+        var lines: [[Span]] = []
+        var focusStart = 0
+        var focusEnd = 0
+        for (index, criterion) in rubric.criteria.enumerated() {
+            let focused = index == focus
+            let isMissing = missing.contains(criterion.id)
+            if focused { focusStart = lines.count }
+            var head: [Span] = [Span(text: focused ? "▸ " : "  ", style: Theme.focus)]
+            head.append(Span(text: criterion.title, style: focused ? Theme.focus : Theme.title))
+            if criterion.required { head.append(Span(text: values[criterion.id] == nil ? " *" : "", style: isMissing ? Theme.warning : Theme.dim)) }
+            if isMissing { head.append(Span(text: " required", style: Theme.warning)) }
+            if let hint = hints[criterion.id] { head.append(Span(text: "  model " + hint, style: Theme.dim)) }
+            for column in columns {
+                let shown = column.values[criterion.id].map(Self.valueLabel) ?? "·"
+                head.append(Span(text: "  \(column.title) ", style: Theme.dim))
+                head.append(Span(text: shown, style: column.isGold ? Theme.focus : .plain))
+            }
+            lines.append(head)
+            // The values, wrapped at the pane's width: a typed scale's eleven values need two lines at 80x24.
+            var valuesLine: [Span] = [Span(text: "    ", style: .plain)]
+            var used = 4
+            for value in criterion.values {
+                let label = Self.valueLabel(value)
+                let text: String
+                if let key = criterion.key(for: value).map(String.init) { text = key == label ? "[\(key)]" : "[\(key)] \(label)" } else { text = label }
+                let chosen = values[criterion.id] == value
+                let w = TextWidth.width(of: text) + 1
+                if used + w > width && used > 4 {
+                    lines.append(valuesLine)
+                    valuesLine = [Span(text: "    ", style: .plain)]
+                    used = 4
+                }
+                valuesLine.append(Span(text: text, style: chosen ? Theme.selected : (focused ? .plain : Theme.dim)))
+                valuesLine.append(Span(text: " ", style: .plain))
+                used += w
+            }
+            lines.append(valuesLine)
+            if focused && criterion.typedEntry {
+                lines.append([Span(text: "    type a value: ", style: Theme.dim), Span(text: typed + "█", style: Theme.focus)])
+            }
+            if focused {
+                for line in WordWrap.wrap(Sanitizer.displayable(criterion.question), width: max(1, width - 4)) {
+                    lines.append([Span(text: "    " + line, style: Theme.dim)])
+                }
+                let chosen = values[criterion.id]
+                for value in criterion.values {
+                    guard let anchor = criterion.anchors[value] else { continue }
+                    if detail == .chosenOnly && value != chosen { continue }
+                    let key = criterion.key(for: value).map(String.init) ?? Self.valueLabel(value)
+                    let prefix = "    \(key) "
+                    let wrappedAnchor = detail == .oneLine
+                        ? [TextWidth.truncate(Sanitizer.displayableLine(anchor), to: max(1, width - 6))]
+                        : WordWrap.wrap(Sanitizer.displayable(anchor), width: max(1, width - 6))
+                    for (i, line) in wrappedAnchor.enumerated() {
+                        let style = value == chosen ? Theme.focus : .plain
+                        lines.append([Span(text: (i == 0 ? prefix : "      ") + line, style: style)])
+                    }
+                }
+                focusEnd = lines.count
+            }
+        }
+        return (lines, focusStart, focusEnd)
+    }
+
+    /// Draws rubric lines, scrolled so that the focused criterion's block is visible.
+    static func drawLines(_ built: (lines: [[Span]], focusStart: Int, focusEnd: Int), into grid: inout Grid, rect: Rect) {
+        let (lines, focusStart, focusEnd) = built
+        var offset = 0
+        if lines.count > rect.height {
+            if focusEnd > offset + rect.height { offset = min(focusEnd - rect.height, focusStart) }
+            offset = max(0, min(offset, lines.count - rect.height))
+        }
+        for (i, spans) in lines.dropFirst(offset).prefix(rect.height).enumerated() {
+            var x = rect.x
+            for span in spans where x < rect.x + rect.width {
+                x += grid.put(span.text, x: x, y: rect.y + i, style: span.style, maxWidth: rect.x + rect.width - x)
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// The `?` overlay: a screen's keys, read from its key map. Any key closes it.
+public final class HelpScreen: Screen {
+    public let hints: [KeyHint]
+    public let title: String
+
+    public init(_ hints: [KeyHint], title: String = "Keys") {
+        self.hints = hints
+        self.title = title
+    }
+
+    public var isOverlay: Bool { true }
+
+    public func render(width: Int, height: Int, below: Grid?) -> Grid {
+        if let small = ScreenFrame.tooSmall(width: width, height: height) { return small }
+        var grid = below ?? Grid(width: width, height: height)
+        ScreenFrame.drawHelp(hints, title: title, into: &grid)
+        ScreenFrame.drawFooter([KeyHint(keys: "any key", help: "close", short: "close")], into: &grid, y: height - 1)
+        return grid
+    }
+
+    public func handle(_ event: ScreenEvent) throws -> ScreenTransition {
+        guard case .key(let key) = event else { return .stay }
+        if case .resize = key { return .stay }
+        return .pop
+    }
+}

@@ -1,0 +1,121 @@
+import XCTest
+@testable import WinnowTUI
+
+/// A terminal that plays keys (nil: the read timed out) and keeps what was painted.
+@MainActor
+final class ScriptedTerminal: TerminalDevice {
+    var keys: [Key?]
+    var painted: [Grid] = []
+    var reads = 0
+    let width: Int, height: Int
+
+    init(_ keys: [Key?], width: Int = 80, height: Int = 24) {
+        self.keys = keys
+        self.width = width
+        self.height = height
+    }
+
+    func size() -> (width: Int, height: Int) { (width, height) }
+    func paint(_ grid: Grid) { painted.append(grid) }
+    func readKey(timeoutMilliseconds: Int32) -> Key? {
+        reads += 1
+        // Out of script: quit, so a wrong loop ends instead of hanging.
+        return keys.isEmpty ? .char("q") : keys.removeFirst()
+    }
+}
+
+/// A screen that shows a counter: + adds, h pushes help, q quits; ticks and messages are counted.
+final class CounterScreen: Screen {
+    struct Bump: AppMessage {}
+    var count = 0
+    var ticks = 0
+    var bumps = 0
+    var sizes: [Int] = []
+
+    func render(width: Int, height: Int, below: Grid?) -> Grid {
+        var grid = Grid(width: width, height: height)
+        grid.put("count \(count) bumps \(bumps)", x: 0, y: 0)
+        return grid
+    }
+
+    func resize(width: Int, height: Int) { sizes.append(width) }
+
+    func handle(_ event: ScreenEvent) throws -> ScreenTransition {
+        switch event {
+        case .key(.char("+")): count += 1
+        case .key(.char("h")): return .push(HelpScreen([KeyHint(keys: "+", help: "add one", short: "add")]))
+        case .key(.char("q")): return .quit
+        case .key: break
+        case .tick: ticks += 1
+        case .message(let m): if m is Bump { bumps += 1 }
+        }
+        return .stay
+    }
+}
+
+final class AppLoopTests: XCTestCase {
+    @MainActor
+    func testTheLoopRepaintsOnlyWhenTheFrameChangesAndTicksWithoutKeys() throws {
+        let screen = CounterScreen()
+        let app = AppLoop(root: screen)
+        let terminal = ScriptedTerminal([.char("+"), nil, nil, .char("x"), .char("+")])
+        try app.run(on: terminal)
+        XCTAssertEqual(screen.count, 2)
+        XCTAssertEqual(terminal.painted.map { $0.row(0).hasPrefix("count 2") }.last, true)
+        // First frame, after the first +, after the second +: the timeouts and x changed nothing.
+        XCTAssertEqual(terminal.painted.count, 3)
+        XCTAssertEqual(screen.ticks, 5, "a tick after every read, key or timeout (the quit ends the loop first)")
+        XCTAssertTrue(app.isDone)
+    }
+
+    @MainActor
+    func testBackgroundMessagesRepaintWithoutAKeyPress() throws {
+        let screen = CounterScreen()
+        let app = AppLoop(root: screen)
+        app.inbox.post(CounterScreen.Bump())
+        let terminal = ScriptedTerminal([nil])
+        try app.run(on: terminal)
+        XCTAssertEqual(screen.bumps, 1)
+        XCTAssertTrue(terminal.painted.last?.row(0).contains("bumps 1") ?? false, "painted after a timeout, no key pressed")
+    }
+
+    func testPushedOverlaysDrawOverTheScreenBelowAndPopOnAKey() throws {
+        let screen = CounterScreen()
+        let app = AppLoop(root: screen)
+        app.resize(width: 80, height: 24)
+        try app.send(.char("h"))
+        XCTAssertEqual(app.stack.count, 2)
+        let frame = app.frame()
+        XCTAssertTrue(frame.row(0).hasPrefix("count 0"), "the screen below shows through")
+        XCTAssertTrue(frame.text.contains("add one"))
+        XCTAssertEqual(screen.sizes, [80], "a pushed screen gets the size; the one below keeps its own")
+        try app.send(.char("+"))
+        XCTAssertEqual(screen.count, 0, "the key closed the help and went no further")
+        XCTAssertEqual(app.stack.count, 1)
+        try app.send(.char("+"))
+        XCTAssertEqual(screen.count, 1)
+        XCTAssertFalse(try app.send(.char("q")))
+    }
+
+    func testAResizeReachesEveryScreenOnTheStack() throws {
+        let screen = CounterScreen()
+        let app = AppLoop(root: screen)
+        try app.send(.char("h"))
+        try app.send(.resize(width: 100, height: 30))
+        XCTAssertEqual(screen.sizes.last, 100)
+        XCTAssertEqual(app.stack.count, 2, "a resize does not close the help")
+        XCTAssertEqual(app.frame().width, 100)
+    }
+
+    func testAPromptEditsALineAndHandsItOverOnEnter() throws {
+        var accepted: String?
+        let prompt = PromptScreen(label: "go to:", text: "ab") { accepted = $0 }
+        let loop = AppLoop(root: prompt)
+        loop.resize(width: 80, height: 24)
+        for key: Key in [.left, .char("X"), .end, .char("c")] { try loop.send(key) }
+        XCTAssertTrue(loop.frame().row(22).contains("go to: aXbc█"), loop.frame().row(22))
+        try loop.send(.enter)
+        XCTAssertEqual(accepted, "aXbc")
+        XCTAssertTrue(loop.isDone)
+    }
+}
