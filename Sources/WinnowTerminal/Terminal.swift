@@ -99,6 +99,13 @@ public final class Terminal {
         doupdate()
     }
 
+    /// The next paint clears the terminal and draws every cell.
+    public func invalidate() {
+        guard isActive else { return }
+        painted = nil
+        clearok(winnow_stdscr(), true)
+    }
+
     /// Waits up to `timeoutMilliseconds` (negative: forever) for a key.
     /// Nil on timeout and for keys the app does not use.
     public func readKey(timeoutMilliseconds: Int32) -> Key? {

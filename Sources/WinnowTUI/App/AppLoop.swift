@@ -32,6 +32,11 @@ public final class AppLoop {
         paint(on: device)
         while !isDone {
             let key = device.readKey(timeoutMilliseconds: tickMilliseconds)
+            if case .resize = key {
+                // After a resize (often a burst of them) the screen's contents are unknown: repaint all.
+                device.invalidate()
+                painted = nil
+            }
             if let key, try !send(key) { break }
             try tick()
             paint(on: device)

@@ -7,6 +7,7 @@ final class ScriptedTerminal: TerminalDevice {
     var keys: [Key?]
     var painted: [Grid] = []
     var reads = 0
+    var invalidations = 0
     let width: Int, height: Int
 
     init(_ keys: [Key?], width: Int = 80, height: Int = 24) {
@@ -17,6 +18,7 @@ final class ScriptedTerminal: TerminalDevice {
 
     func size() -> (width: Int, height: Int) { (width, height) }
     func paint(_ grid: Grid) { painted.append(grid) }
+    func invalidate() { invalidations += 1 }
     func readKey(timeoutMilliseconds: Int32) -> Key? {
         reads += 1
         // Out of script: quit, so a wrong loop ends instead of hanging.
@@ -54,31 +56,6 @@ final class CounterScreen: Screen {
 }
 
 final class AppLoopTests: XCTestCase {
-    @MainActor
-    func testTheLoopRepaintsOnlyWhenTheFrameChangesAndTicksWithoutKeys() throws {
-        let screen = CounterScreen()
-        let app = AppLoop(root: screen)
-        let terminal = ScriptedTerminal([.char("+"), nil, nil, .char("x"), .char("+")])
-        try app.run(on: terminal)
-        XCTAssertEqual(screen.count, 2)
-        XCTAssertEqual(terminal.painted.map { $0.row(0).hasPrefix("count 2") }.last, true)
-        // First frame, after the first +, after the second +: the timeouts and x changed nothing.
-        XCTAssertEqual(terminal.painted.count, 3)
-        XCTAssertEqual(screen.ticks, 5, "a tick after every read, key or timeout (the quit ends the loop first)")
-        XCTAssertTrue(app.isDone)
-    }
-
-    @MainActor
-    func testBackgroundMessagesRepaintWithoutAKeyPress() throws {
-        let screen = CounterScreen()
-        let app = AppLoop(root: screen)
-        app.inbox.post(CounterScreen.Bump())
-        let terminal = ScriptedTerminal([nil])
-        try app.run(on: terminal)
-        XCTAssertEqual(screen.bumps, 1)
-        XCTAssertTrue(terminal.painted.last?.row(0).contains("bumps 1") ?? false, "painted after a timeout, no key pressed")
-    }
-
     func testPushedOverlaysDrawOverTheScreenBelowAndPopOnAKey() throws {
         let screen = CounterScreen()
         let app = AppLoop(root: screen)
@@ -117,5 +94,46 @@ final class AppLoopTests: XCTestCase {
         try loop.send(.enter)
         XCTAssertEqual(accepted, "aXbc")
         XCTAssertTrue(loop.isDone)
+    }
+}
+
+/// The loop on a (scripted) terminal: what it paints, when.
+final class AppLoopRunTests: XCTestCase {
+    func testTheLoopRepaintsOnlyWhenTheFrameChangesAndTicksWithoutKeys() throws {
+        try MainActor.assumeIsolated {
+            let screen = CounterScreen()
+            let app = AppLoop(root: screen)
+            let terminal = ScriptedTerminal([.char("+"), nil, nil, .char("x"), .char("+")])
+            try app.run(on: terminal)
+            XCTAssertEqual(screen.count, 2)
+            XCTAssertEqual(terminal.painted.map { $0.row(0).hasPrefix("count 2") }.last, true)
+            // First frame, after the first +, after the second +: the timeouts and x changed nothing.
+            XCTAssertEqual(terminal.painted.count, 3)
+            XCTAssertEqual(screen.ticks, 5, "a tick after every read, key or timeout (the quit ends the loop first)")
+            XCTAssertTrue(app.isDone)
+        }
+    }
+
+    func testBackgroundMessagesRepaintWithoutAKeyPress() throws {
+        try MainActor.assumeIsolated {
+            let screen = CounterScreen()
+            let app = AppLoop(root: screen)
+            app.inbox.post(CounterScreen.Bump())
+            let terminal = ScriptedTerminal([nil])
+            try app.run(on: terminal)
+            XCTAssertEqual(screen.bumps, 1)
+            XCTAssertTrue(terminal.painted.last?.row(0).contains("bumps 1") ?? false, "painted after a timeout, no key pressed")
+        }
+    }
+
+    func testAResizeRepaintsEverythingEvenWhenTheFrameIsTheSame() throws {
+        try MainActor.assumeIsolated {
+            let screen = CounterScreen()
+            let app = AppLoop(root: screen)
+            let terminal = ScriptedTerminal([.resize(width: 80, height: 24), .resize(width: 80, height: 24), nil])
+            try app.run(on: terminal)
+            XCTAssertEqual(terminal.invalidations, 2)
+            XCTAssertEqual(terminal.painted.count, 3, "the first frame and one full repaint per resize; none for the timeout")
+        }
     }
 }

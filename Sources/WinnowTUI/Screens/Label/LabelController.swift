@@ -104,8 +104,9 @@ public final class LabelController: Screen {
         switch event {
         case .key(let key): return try handle(key)
         case .tick(let t):
-            try lease.keepAlive(currentItem, now: t)
-            if try progress.tick(now: t) { state.progress = progress.progress(session: history.count) }
+            // Background upkeep: a failure (the database busy for a moment) is tried again on a later tick.
+            try? lease.keepAlive(currentItem, now: t)
+            if (try? progress.tick(now: t)) == true { state.progress = progress.progress(session: history.count) }
             if model.check(now: t) { modelChanged() }
         case .message(let message):
             if message is ModelRefitted, model.check(now: now(), force: true) { modelChanged() }
@@ -121,17 +122,28 @@ public final class LabelController: Screen {
     private func handle(_ key: Key) throws -> ScreenTransition {
         let t = now()
         clock.tick(now: t)
-        try lease.keepAlive(currentItem, now: t)
+        try? lease.keepAlive(currentItem, now: t)
         let intent = LabelScreen.reduce(&state, key)
         clampScroll()
         guard let intent else { return .stay }
+        // A failed write (a lock held past the busy timeout, a full disk) never ends the session: the
+        // item and the values stay on screen, the message says what happened, and the key can be retried.
+        do {
+            switch intent {
+            case .save: try save()
+            case .skip: try skip()
+            case .undo: try undo()
+            case .previous: try walkHistory(by: -1)
+            case .next: try walkHistory(by: 1)
+            default: break
+            }
+        } catch {
+            state.message = Self.failure(of: intent, error)
+            return .stay
+        }
         switch intent {
         case .quit: return .quit
-        case .save: try save()
-        case .skip: try skip()
-        case .undo: try undo()
-        case .previous: try walkHistory(by: -1)
-        case .next: try walkHistory(by: 1)
+        case .save, .skip, .undo, .previous, .next: break
         case .goTo:
             return .push(PromptScreen(label: "go to item key:") { [weak self] text in
                 let key = text.trimmingCharacters(in: .whitespaces)
@@ -147,6 +159,19 @@ public final class LabelController: Screen {
         case .openImage: openImage()
         }
         return .stay
+    }
+
+    /// The message for a key whose database work failed.
+    static func failure(of intent: LabelIntent, _ error: any Error) -> String {
+        var reason = "\(error)"
+        // GRDB appends the statement ("… - while executing `INSERT …`"): the expert needs the cause only.
+        if let cut = reason.range(of: " - while executing") { reason = String(reason[..<cut.lowerBound]) }
+        switch intent {
+        case .save: return "Not saved: \(reason). Your values are kept; Enter tries again"
+        case .skip: return "Not skipped: \(reason); s tries again"
+        case .undo: return "Not undone: \(reason); u tries again"
+        default: return "Could not move: \(reason); try the key again"
+        }
     }
 
     private func clampScroll() {
@@ -177,15 +202,21 @@ public final class LabelController: Screen {
             server.markLabeled(id)
             try server.release(id)
         }
+        // Saved: from here a failure (reading the next item) must not say otherwise.
         let key = state.item?.key ?? ""
         let next = history.saved(item: id, event: event.id!)
-        try refreshProgress(saved: event)
-        switch next {
-        case .saved(let item): try showSaved(item)
-        case .queue: try present(served)
-        case .resume: try resumeQueue()
+        try? refreshProgress(saved: event)
+        let saved = "Saved \(key)" + (event.action == .edit ? " (edit)" : "")
+        do {
+            switch next {
+            case .saved(let item): try showSaved(item)
+            case .queue: try present(served)
+            case .resume: try resumeQueue()
+            }
+            state.message = saved
+        } catch {
+            state.message = saved + ", but the next item could not be read (\(Self.failure(of: .next, error)))"
         }
-        state.message = "Saved \(key)" + (event.action == .edit ? " (edit)" : "")
     }
 
     private func skip() throws {
@@ -201,12 +232,14 @@ public final class LabelController: Screen {
     }
 
     private func undo() throws {
-        guard let last = history.undo(onScreen: onScreen) else {
+        guard let last = history.entries.last else {
             state.message = "Nothing to undo in this session"
             return
         }
         guard let event = try log.event(id: last.event) else { return }
         try log.undo(event)
+        // Taken off the history only once the undo row is written: a failed undo leaves it as it was.
+        _ = history.undo(onScreen: onScreen)
         server.markUnlabeled(last.item)
         _ = try server.lease(last.item, ignoreLabels: true)
         try show(last.item, reason: .undone)
