@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import WinnowCore
+import WinnowTUI
 
 /// The `winnow` command: each subcommand is a small type in Commands/.
 struct Winnow: ParsableCommand {
@@ -24,4 +26,17 @@ struct Winnow: ParsableCommand {
         ])
 }
 
-Winnow.main(StoreOptions.movingLeadingOptions(Array(CommandLine.arguments.dropFirst())))
+// As `Winnow.main`, but every message (an error quotes keys, names, file names and expressions from the
+// user's data) passes through the screen's sanitising before it reaches the terminal.
+do {
+    var command = try Winnow.parseAsRoot(StoreOptions.movingLeadingOptions(Array(CommandLine.arguments.dropFirst())))
+    try command.run()
+} catch {
+    let code = Winnow.exitCode(for: error)
+    let message = Winnow.fullMessage(for: error)
+    if !message.isEmpty {
+        let text = Data((Sanitizer.displayable(message) + "\n").utf8)
+        (code == .success ? FileHandle.standardOutput : FileHandle.standardError).write(text)
+    }
+    exit(code.rawValue)
+}

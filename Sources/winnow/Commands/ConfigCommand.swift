@@ -12,7 +12,7 @@ struct ConfigCommand: ParsableCommand {
         @Argument(help: "The key, e.g. lease_seconds.") var key: String
 
         func run() throws {
-            print(try Config(store: store.open()).get(key).value)
+            Output.text(try Config(store: store.open()).get(key).value)
         }
     }
 
@@ -24,7 +24,7 @@ struct ConfigCommand: ParsableCommand {
 
         func run() throws {
             let entry = try Config(store: store.open()).set(key, value)
-            print("\(entry.key.name) = \(entry.value)")
+            Output.text("\(entry.key.name) = \(entry.value)")
         }
     }
 
@@ -44,7 +44,7 @@ struct ConfigCommand: ParsableCommand {
                 let name = entry.key.name.padding(toLength: width, withPad: " ", startingAt: 0)
                 let value = entry.value.padding(toLength: 6, withPad: " ", startingAt: 0)
                 let origin = entry.isDefault ? "(default)" : "(default \(entry.key.defaultValue))"
-                print("\(name)  \(value) \(origin.padding(toLength: 14, withPad: " ", startingAt: 0)) \(entry.key.help)")
+                Output.text("\(name)  \(value) \(origin.padding(toLength: 14, withPad: " ", startingAt: 0)) \(entry.key.help)")
             }
         }
     }

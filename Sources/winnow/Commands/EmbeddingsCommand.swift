@@ -23,7 +23,7 @@ struct EmbeddingsCommand: ParsableCommand {
                     "items": .number(s.items),
                 ])))
             } else {
-                print("\(file): \(s.lines) vectors of dimension \(s.dimension); \(s.itemsWithEmbedding) of \(s.items) items have one"
+                Output.text("\(file): \(s.lines) vectors of dimension \(s.dimension); \(s.itemsWithEmbedding) of \(s.items) items have one"
                       + (s.itemsWithEmbedding == s.items ? " (the model uses them)" : " (the model uses them once every item has one)"))
             }
         }

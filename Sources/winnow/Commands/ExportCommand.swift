@@ -97,17 +97,17 @@ struct ExportCommand: ParsableCommand {
         let summary = try Exporter(store: store).run(options)
         let what = options.format.isPreference ? "pairs" : "records"
         if let plan = summary.plan {
-            print("pairs: score \(plan.label), margin \(PairPlan.shown(plan.margin))" + (options.margin == nil ? " (one sixth of its range)" : ""))
-            if let note = plan.note { print("note: " + note) }
+            Output.text("pairs: score \(plan.label), margin \(PairPlan.shown(plan.margin))" + (options.margin == nil ? " (one sixth of its range)" : ""))
+            if let note = plan.note { Output.text("note: " + note) }
         }
         if summary.contextLeftOut > 0 {
             Output.warning("\(summary.contextLeftOut) candidate answer\(summary.contextLeftOut == 1 ? "" : "s") left out: an earlier candidate turn of the record has no scored candidate to stand as its context")
         }
         if dryRun {
-            print("source: \(options.source); stages: \(options.stages.isEmpty ? "none (every item)" : options.stages.map(\.description).joined(separator: " → "))")
+            Output.text("source: \(options.source); stages: \(options.stages.isEmpty ? "none (every item)" : options.stages.map(\.description).joined(separator: " → "))")
             printCounts("before", summary.before)
             printCounts("after", summary.after)
-            if summary.plan != nil { print(pairLine(summary)) }
+            if summary.plan != nil { Output.text(pairLine(summary)) }
             if summary.records == 0 {
                 Output.warning("the export would write 0 \(what)\n" + summary.emptyReasons.map { "  " + $0 }.joined(separator: "\n"))
             }
@@ -116,10 +116,10 @@ struct ExportCommand: ParsableCommand {
         if summary.records == 0 {
             Output.warning("wrote 0 \(what) (--allow-empty)\n" + summary.emptyReasons.map { "  " + $0 }.joined(separator: "\n"))
         }
-        print("wrote \(summary.records) \(what) to \(options.output)")
-        if summary.plan != nil { print(pairLine(summary)) }
-        if let path = summary.pairsPath { print("pair keys and scores: \(path)") }
-        if let manifest = summary.manifestPath { print("manifest: \(manifest)") }
+        Output.text("wrote \(summary.records) \(what) to \(options.output)")
+        if summary.plan != nil { Output.text(pairLine(summary)) }
+        if let path = summary.pairsPath { Output.text("pair keys and scores: \(path)") }
+        if let manifest = summary.manifestPath { Output.text("manifest: \(manifest)") }
     }
 
     private func pairLine(_ summary: Exporter.Summary) -> String {
@@ -131,9 +131,9 @@ struct ExportCommand: ParsableCommand {
     }
 
     private func printCounts(_ label: String, _ counts: Exporter.Counts) {
-        print("\(label): \(counts.total) items")
-        for (stratum, n) in counts.perStratum.sorted(by: { $0.key < $1.key }) { print("  \(options(per: stratum)) \(n)") }
-        print("  by source: " + counts.perSource.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        Output.text("\(label): \(counts.total) items")
+        for (stratum, n) in counts.perStratum.sorted(by: { $0.key < $1.key }) { Output.text("  \(options(per: stratum)) \(n)") }
+        Output.text("  by source: " + counts.perSource.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
 
     private func options(per stratum: String) -> String {

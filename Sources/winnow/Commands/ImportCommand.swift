@@ -90,7 +90,7 @@ struct ImportCommand: ParsableCommand {
             ])))
         } else {
             for file in summary.files {
-                print("\(file.path): \(file.format), \(file.records) records, \(file.itemsAdded) items added, \(file.unchanged) unchanged")
+                Output.text("\(file.path): \(file.format), \(file.records) records, \(file.itemsAdded) items added, \(file.unchanged) unchanged")
             }
             var line = "imported \(summary.itemsAdded) items from \(summary.records) records in \(summary.files.count) file\(summary.files.count == 1 ? "" : "s")"
             var extras: [String] = []
@@ -100,7 +100,7 @@ struct ImportCommand: ParsableCommand {
             if summary.scoresRounded > 0 { extras.append("\(summary.scoresRounded) scores rounded to the nearest scale value") }
             if !extras.isEmpty { line += " (" + extras.joined(separator: ", ") + ")" }
             line += String(format: " in %.2f s", seconds)
-            print(line)
+            Output.text(line)
         }
     }
 }

@@ -23,7 +23,7 @@ struct LabelsCommand: ParsableCommand {
                     "lines": .number(summary.lines), "added": .number(summary.added), "unchanged": .number(summary.unchanged),
                 ])))
             } else {
-                print("\(file): \(summary.lines) lines, \(summary.added) labels added, \(summary.unchanged) unchanged")
+                Output.text("\(file): \(summary.lines) lines, \(summary.added) labels added, \(summary.unchanged) unchanged")
             }
         }
     }

@@ -55,6 +55,6 @@ struct ModelReportCommand: ParsableCommand {
             Output.error("no reward model yet in \(store.path): run `winnow worker --rubric R` once 20 items are labeled")
             throw ExitCode(1)
         }
-        if json { Output.json(report.json()) } else { print(report.text()) }
+        if json { Output.json(report.json()) } else { Output.text(report.text()) }
     }
 }

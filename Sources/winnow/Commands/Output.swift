@@ -1,14 +1,25 @@
 import Foundation
 import WinnowCore
+import WinnowTUI
 
 /// Printing helpers shared by the commands: JSON to stdout, messages to stderr.
+///
+/// Every human-readable line goes through `text` or `error`, which pass it through the screen's
+/// sanitising (`Sanitizer.displayable`): text from data files, rubrics, label files and the command line
+/// (keys, names, file names, expressions) can hold ESC, BEL or C1 characters, and they must never reach
+/// the terminal. They print as visible placeholders (`␛`). JSON is printed as serialized (escaped).
 enum Output {
+    /// A human-readable line (or lines) to stdout, sanitised.
+    static func text(_ message: String, terminator: String = "\n") {
+        print(Sanitizer.displayable(message), terminator: terminator)
+    }
+
     static func json(_ value: JSONValue) {
         print(value.serialized())
     }
 
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data(("winnow: " + message + "\n").utf8))
+        FileHandle.standardError.write(Data(("winnow: " + Sanitizer.displayable(message) + "\n").utf8))
     }
 
     static func warning(_ message: String) {

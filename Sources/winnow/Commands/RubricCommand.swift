@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WinnowCore
+import WinnowTUI
 
 /// `winnow rubric …`: working with rubric files.
 struct RubricCommand: ParsableCommand {
@@ -26,10 +27,10 @@ struct RubricCommand: ParsableCommand {
             do {
                 rubric = try Rubric.load(path: file)
             } catch {
-                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                FileHandle.standardError.write(Data((Sanitizer.displayable(error.description) + "\n").utf8))
                 throw ExitCode(1)
             }
-            print(json ? rubric.normalizedJSON : Self.summary(of: rubric), terminator: json ? "\n" : "")
+            json ? print(rubric.normalizedJSON) : Output.text(Self.summary(of: rubric), terminator: "")
         }
 
         /// The human summary: the rubric, then each criterion with its kind, level, weight, whether it is

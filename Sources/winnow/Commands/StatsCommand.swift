@@ -54,7 +54,7 @@ struct StatsCommand: ParsableCommand {
         if json {
             Output.json(report.json)
         } else {
-            print(StatsText.render(report, seed: seed))
+            Output.text(StatsText.render(report, seed: seed))
         }
     }
 }

@@ -16,15 +16,15 @@ struct StatusCommand: ParsableCommand {
             Output.json(status.json)
             return
         }
-        print("database   \(store.path)")
-        print("items      \(status.items) in \(status.groups) groups")
-        print("labeled    \(status.labeled)")
-        print("unlabeled  \(status.unlabeled)")
+        Output.text("database   \(store.path)")
+        Output.text("items      \(status.items) in \(status.groups) groups")
+        Output.text("labeled    \(status.labeled)")
+        Output.text("unlabeled  \(status.unlabeled)")
         if status.annotators.isEmpty {
-            print("annotators none yet")
+            Output.text("annotators none yet")
         } else {
-            print("annotators")
-            for (name, count) in status.annotators { print("  \(name)  \(count)") }
+            Output.text("annotators")
+            for (name, count) in status.annotators { Output.text("  \(name)  \(count)") }
         }
     }
 }

@@ -38,7 +38,7 @@ struct WorkerCommand: ParsableCommand {
 
     func run() throws {
         if let bench {
-            print(try ModelBench.run(items: bench, labels: benchLabels).description)
+            Output.text(try ModelBench.run(items: bench, labels: benchLabels).description)
             return
         }
         guard let rubricPath = rubric else { throw ValidationError("Missing expected argument '--rubric <rubric.yaml>'") }
@@ -49,7 +49,7 @@ struct WorkerCommand: ParsableCommand {
         let worker = Worker(store: store, rubric: rubric, options: RewardModel.Options(useImported: useImported))
         let json = self.json
         worker.log = { line in
-            print(line)
+            Output.text(line)
             fflush(nil)
         }
         if once {
@@ -61,7 +61,7 @@ struct WorkerCommand: ParsableCommand {
             case .notDue:
                 print(json ? #"{"model":null,"reason":"no new labels"}"# : "no new labels since the current model; nothing to do (--force refits anyway)")
             case .locked(let holder):
-                print(json ? #"{"model":null,"reason":"locked"}"# : "another worker is refitting (\(holder)); nothing done")
+                json ? print(#"{"model":null,"reason":"locked"}"#) : Output.text("another worker is refitting (\(holder)); nothing done")
             }
             return
         }
@@ -73,7 +73,7 @@ struct WorkerCommand: ParsableCommand {
             source.resume()
             return source
         }
-        print("worker: \(store.path), rubric \(rubric.name) v\(rubric.version); Ctrl-C stops")
+        Output.text("worker: \(store.path), rubric \(rubric.name) v\(rubric.version); Ctrl-C stops")
         fflush(nil)
         withExtendedLifetime(sources) { worker.run() }
     }
@@ -85,7 +85,7 @@ struct WorkerCommand: ParsableCommand {
                 "seconds": .number(seconds), "metrics": v.metrics,
             ])))
         } else {
-            print("model \(v.id): \(v.labelsUsed) labels used, \(v.itemsScored) items scored, " + String(format: "%.2f s", seconds))
+            Output.text("model \(v.id): \(v.labelsUsed) labels used, \(v.itemsScored) items scored, " + String(format: "%.2f s", seconds))
         }
     }
 }
