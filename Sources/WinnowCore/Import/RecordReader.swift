@@ -33,6 +33,9 @@ public struct RecordReader {
             throw ImportError(file: path, message: "no such file")
         }
         guard !isDirectory.boolValue else { throw ImportError(file: path, message: "is a folder, not a data file") }
+        if let kind = FileKind.notRegular(path) {
+            throw ImportError(file: path, message: "is \(kind), not a regular file; save the data to a file first")
+        }
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {

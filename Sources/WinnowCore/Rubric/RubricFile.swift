@@ -14,6 +14,7 @@ enum RubricFile {
             throw failure("no such file")
         }
         if isDirectory.boolValue { throw failure("is a directory, not a rubric file") }
+        if let kind = FileKind.notRegular(path) { throw failure("is \(kind), not a regular file; give the rubric's YAML file") }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw failure("cannot read the file (permission denied?)") }
         defer { try? handle.close() }
         let data: Data

@@ -48,6 +48,9 @@ struct RubricParser {
         let criteriaNode = try required(fields, "criteria", in: root, path: "")
         let items = try list(criteriaNode, path: "criteria")
         if items.isEmpty { throw fail(criteriaNode, "criteria", "a rubric needs at least one criterion") }
+        if items.count > Self.maximumCriteria {
+            throw fail(criteriaNode, "criteria", "\(items.count) criteria; a rubric may have at most \(Self.maximumCriteria)")
+        }
         var criteria: [Criterion] = []
         var firstIndex: [String: Int] = [:]
         for (index, item) in items.enumerated() {
@@ -341,6 +344,7 @@ struct RubricParser {
             throw fail(node, "version", "expected a string or number, found \(describe(node))")
         }
         if scalar.string.allSatisfy(\.isWhitespace) { throw fail(node, "version", "must not be empty") }
+        if scalar.string.count > 64 { throw fail(node, "version", "is \(scalar.string.count) characters long; at most 64 are allowed") }
         return scalar.string
     }
 
@@ -348,7 +352,32 @@ struct RubricParser {
         guard case .scalar(let scalar) = node, tagName(node) == .str else {
             throw fail(node, path, "expected a string, found \(describe(node))")
         }
+        let limit = Self.lengthLimit(of: path)
+        let length = scalar.string.count
+        if length > limit {
+            throw fail(node, path, "is \(length) characters long; at most \(limit) are allowed here")
+        }
         return scalar.string
+    }
+
+    /// Bounds on a rubric's sizes: a rubric is a page of YAML, and every screen, statistic and export
+    /// handles its ids, titles and values many times over, so nothing in it may be unboundedly long.
+    public static let maximumCriteria = 100
+    public static let maximumValues = 1000
+
+    /// The longest text allowed at `path`: ids 64 characters, names, titles and values 200, questions
+    /// and anchors 2,000, instructions 20,000.
+    static func lengthLimit(of path: String) -> Int {
+        let parts = path.split(separator: ".")
+        if parts.dropLast().last == "anchors" { return 2000 }
+        var last = String(parts.last ?? "")
+        if let bracket = last.firstIndex(of: "[") { last = String(last[..<bracket]) }
+        switch last {
+        case "id": return 64
+        case "question": return 2000
+        case "instructions": return 20_000
+        default: return 200
+        }
     }
 
     private func number(_ node: Node, path: String) throws(RubricError) -> Double {
@@ -370,6 +399,9 @@ struct RubricParser {
     private func list(_ node: Node, path: String) throws(RubricError) -> [Node] {
         guard case .sequence(let sequence) = node else {
             throw fail(node, path, "expected a list, found \(describe(node))")
+        }
+        if sequence.count > Self.maximumValues {
+            throw fail(node, path, "\(sequence.count) entries; at most \(Self.maximumValues) are allowed")
         }
         return Array(sequence)
     }
