@@ -53,11 +53,10 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(try JSONParser.parse(#""""#), .string(""))
     }
 
-    func testObjectMembersKeepDocumentOrderAndRepeatedKeys() throws {
-        let object = try XCTUnwrap(JSONParser.parse(#"{"z": 1, "a": 2, "m": 3, "a": 4}"#).objectValue)
-        XCTAssertEqual(object.keys, ["z", "a", "m", "a"])
-        XCTAssertEqual(object["a"], .number("4"), "the last of a repeated key wins")
-        XCTAssertEqual(JSONValue.object(object).serialized(), #"{"z":1,"a":2,"m":3,"a":4}"#)
+    func testObjectMembersKeepDocumentOrder() throws {
+        let object = try XCTUnwrap(JSONParser.parse(#"{"z": 1, "a": 2, "m": 3}"#).objectValue)
+        XCTAssertEqual(object.keys, ["z", "a", "m"])
+        XCTAssertEqual(JSONValue.object(object).serialized(), #"{"z":1,"a":2,"m":3}"#)
     }
 
     func testNumberLiteralTextIsPreserved() throws {
@@ -266,5 +265,20 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(syntaxError(deep)?.message, "nesting deeper than \(JSONParser.maximumDepth) levels")
         let deepObjects = String(repeating: #"{"a":"#, count: 100_000)
         XCTAssertEqual(syntaxError(deepObjects)?.message, "nesting deeper than \(JSONParser.maximumDepth) levels")
+    }
+
+    func testRepeatedKeysAreAnErrorAtTheSecondKeyInSmallAndLargeObjects() throws {
+        XCTAssertThrowsError(try JSONParser.parse(#"{"a": 1, "b": 2, "a": 3}"#)) { error in
+            let e = error as! JSONParser.SyntaxError
+            XCTAssertEqual(e.offset, 17)
+            XCTAssertEqual(e.message, #"the key "a" appears twice in this object; keep one"#)
+        }
+        let many = (0..<40).map { #""k\#($0)": \#($0)"# }
+        XCTAssertNoThrow(try JSONParser.parse("{" + many.joined(separator: ", ") + "}"))
+        XCTAssertThrowsError(try JSONParser.parse("{" + (many + [#""k3": 0"#]).joined(separator: ", ") + "}")) { error in
+            XCTAssertTrue((error as! JSONParser.SyntaxError).message.contains(#""k3" appears twice"#))
+        }
+        // The same key in different objects is fine.
+        XCTAssertNoThrow(try JSONParser.parse(#"[{"a": 1}, {"a": 2, "b": {"a": 3}}]"#))
     }
 }

@@ -120,7 +120,7 @@ final class LabelFileTests: CoreTestCase {
         try assertRefused(#"{"item": "i1", "annotator": "a", "source": "s", \#(ok)}"#,
                           field: "source", message: #"only labels with role "imported" have a source"#)
         try assertRefused(#"{"item": "i1", "annotator": "a", "seconds": -1, \#(ok)}"#,
-                          field: "seconds", message: "expected a number of seconds ≥ 0, found -1")
+                          field: "seconds", message: "expected a number of seconds from 0 to 86400 (a day), found -1")
         try assertRefused(#"{"item": "i1", "annotator": "a", "flag": "yes", \#(ok)}"#,
                           field: "flag", message: #"expected true or false, found "yes""#)
         try assertRefused(#"{"item": "i1", "annotator": "", \#(ok)}"#, field: "annotator", message: "is empty")
@@ -139,6 +139,27 @@ final class LabelFileTests: CoreTestCase {
         let ok = #""scores": {"quality": 1, "hallucination": false}"#
         try assertRefused(#"{"item": "i1", "annotator": "a", "at": "2026-02-30T12:00:00Z", \#(ok)}"#,
                           field: "at", message: #"expected an RFC 3339 time such as 2026-01-31T12:00:00Z, found "2026-02-30T12:00:00Z""#)
+    }
+
+    func testOutOfRangeYearsHugeSecondsControlCharactersInNamesAndFractionsAreRefused() throws {
+        let ok = #""scores": {"quality": 1, "hallucination": false}"#
+        try assertRefused(#"{"item": "i1", "annotator": "a", "at": "0000-01-01T00:00:00Z", \#(ok)}"#,
+                          field: "at", message: #"the year 0 is outside 1970–2200 (found "0000-01-01T00:00:00Z")"#)
+        try assertRefused(#"{"item": "i1", "annotator": "a", "at": "9999-12-31T23:59:59Z", \#(ok)}"#,
+                          field: "at", message: #"the year 9999 is outside 1970–2200 (found "9999-12-31T23:59:59Z")"#)
+        try assertRefused(#"{"item": "i1", "annotator": "a", "seconds": 1e308, \#(ok)}"#,
+                          field: "seconds", message: "expected a number of seconds from 0 to 86400 (a day), found 1e308")
+        try assertRefused(#"{"item": "i1", "annotator": "a\u001b[31m", \#(ok)}"#,
+                          field: "annotator", message: "contains a control character (U+001B); a name is plain text")
+        try assertRefused(#"{"item": "i1", "annotator": "a", "at": "2026-01-31T12:00:00.250Z", \#(ok)}"#,
+                          field: "at", message: #"has fractional seconds ("2026-01-31T12:00:00.250Z"); the log keeps whole seconds, give the time without them"#)
+    }
+
+    func testARepeatedKeyInALineIsAnErrorNamingIt() throws {
+        let path = try sandbox.write("dup.jsonl", #"{"item": "i1", "annotator": "a", "annotator": "b", "scores": {"quality": 1, "hallucination": false}}"# + "\n")
+        XCTAssertThrowsError(try LabelFile.importLabels(path: path, rubric: rubric, store: store)) { error in
+            XCTAssertTrue("\(error)".contains(#"the key "annotator" appears twice in this object"#), "\(error)")
+        }
     }
 
     func testTimestampsParseRFC3339WithOffsetsAndFractions() throws {

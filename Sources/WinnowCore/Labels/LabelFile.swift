@@ -5,6 +5,11 @@ import GRDB
 /// `{"item", "annotator", "role", "source"?, "scores": {CRITERION: VALUE}, "seconds", "at", "note"?, "flag"?}`.
 /// Export writes exactly what import reads, so export → import → export gives the same bytes.
 public enum LabelFile {
+    /// The longest time on task a label line may give: a day.
+    static let maximumSeconds = 86_400.0
+    /// The years a label line's `at` may name.
+    static let years = 1970...2200
+
     public struct ImportSummary: Sendable, Equatable {
         public var lines = 0
         public var added = 0
@@ -74,6 +79,10 @@ public enum LabelFile {
         let annotator = try fields.string("annotator")
         guard !annotator.isEmpty else { throw RecordProblem("annotator", "is empty") }
         try RecordFields.refuseNUL(annotator, "annotator", "a name")
+        if let bad = annotator.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            throw RecordProblem("annotator", "contains a control character (U+\(String(format: "%04X", bad.value))); a name is plain text")
+        }
+        if annotator.count > 200 { throw RecordProblem("annotator", "is \(annotator.count) characters long; a name is at most 200") }
         var role = LabelRole.annotator
         if let text = try fields.optionalString("role") {
             guard let parsed = LabelRole(rawValue: text) else {
@@ -104,12 +113,22 @@ public enum LabelFile {
         if values.isEmpty { throw RecordProblem("scores", "no scores") }
         var seconds = 0.0
         if let s = fields.object["seconds"], !s.isNull {
-            guard let d = s.doubleValue, d.isFinite, d >= 0 else { throw RecordProblem("seconds", "expected a number of seconds ≥ 0, found \(s.serialized())") }
+            guard let d = s.doubleValue, d.isFinite, d >= 0, d <= LabelFile.maximumSeconds else {
+                throw RecordProblem("seconds", "expected a number of seconds from 0 to \(Int(LabelFile.maximumSeconds)) (a day), found \(s.serialized())")
+            }
             seconds = d
         }
         var at = Timestamp.now()
         if let text = try fields.optionalString("at") {
             guard let date = Timestamp.parse(text) else { throw RecordProblem("at", "expected an RFC 3339 time such as 2026-01-31T12:00:00Z, found \"\(text)\"") }
+            // The log keeps whole seconds (its times sort as text): a fraction would be lost, so it is refused.
+            if text.utf8.count > 19, text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: 19)] == UInt8(ascii: ".") {
+                throw RecordProblem("at", "has fractional seconds (\"\(text)\"); the log keeps whole seconds, give the time without them")
+            }
+            let year = Int(text.prefix(4)) ?? 0  // as written: Foundation reads year 0000 as 1
+            guard LabelFile.years.contains(year) else {
+                throw RecordProblem("at", "the year \(year) is outside \(LabelFile.years.lowerBound)–\(LabelFile.years.upperBound) (found \"\(text)\")")
+            }
             at = Timestamp.string(date)
         }
         var flag = false

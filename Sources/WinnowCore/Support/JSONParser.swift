@@ -126,9 +126,17 @@ public struct JSONParser {
         }
     }
 
+    /// For objects of 16 members or more: false when `key` is new (and records it), true when repeated.
+    /// The set is filled from `members` the first time.
+    private func seen(_ key: String, in members: [JSONObject.Member], cache keys: inout Set<String>) -> Bool {
+        if keys.isEmpty { keys = Set(members.map(\.key)) }
+        return !keys.insert(key).inserted
+    }
+
     private mutating func parseObject(depth: Int) throws(SyntaxError) -> JSONValue {
         position += 1
         var members: [JSONObject.Member] = []
+        var keys: Set<String> = []
         if consume(UInt8(ascii: "}")) { return .object(JSONObject(members)) }
         while true {
             skipWhitespace()
@@ -136,7 +144,13 @@ public struct JSONParser {
             guard bytes[position] == UInt8(ascii: "\"") else {
                 throw SyntaxError(offset: position, message: "unexpected \(describe(bytes[position])), expected a quoted key")
             }
+            let keyOffset = position
             let key = try parseString()
+            // A repeated key is an error: which value was meant cannot be known (parsers differ: first or
+            // last wins), and an export must not keep one silently. Small objects scan, large ones hash.
+            if members.count < 16 ? members.contains(where: { $0.key == key }) : seen(key, in: members, cache: &keys) {
+                throw SyntaxError(offset: keyOffset, message: "the key \"\(key)\" appears twice in this object; keep one")
+            }
             guard consume(UInt8(ascii: ":")) else { throw expected("':' after the key \"\(key)\"") }
             path.append(.key(key))
             let value = try parseValue(depth: depth + 1)

@@ -207,7 +207,7 @@ public struct JSONObject: Sendable, Equatable {
         self.members = pairs.map { Member(key: $0.key, value: $0.value) }
     }
 
-    /// The last member with this key (JSON parsers conventionally let a repeated key win).
+    /// The last member with this key (the parser refuses repeated keys; built objects may still repeat one).
     public subscript(key: String) -> JSONValue? {
         get { members.last(where: { $0.key == key })?.value }
         set {
