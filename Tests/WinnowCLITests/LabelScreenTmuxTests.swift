@@ -35,7 +35,14 @@ final class LabelScreenTmuxTests: XCTestCase {
         tmux = session
         // An item key (every sample key starts so): the first item may be the queue's or, had ordering
         // been slow, a random pick.
-        if waitForQueue { try session.waitFor(text: "item 0000") }
+        if waitForQueue {
+            try session.waitFor(text: "item 0000")
+            // The rubric's guidelines open over the first item; any key goes on to grading.
+            let first = try session.waitFor(text: ": guidelines")
+            XCTAssertTrue(first.contains("llava-quality v1.0: guidelines"), first)
+            try session.send("Escape")
+            _ = try session.waitFor("the guidelines closed") { !$0.contains(": guidelines") }
+        }
         return session
     }
 
@@ -73,7 +80,9 @@ final class LabelScreenTmuxTests: XCTestCase {
         XCTAssertEqual(try exportedLabels().count, 1)
         screen.kill()
         let again = try startLabeling(waitForQueue: false)
-        let text = try again.waitFor(text: "resumed: where you left off")
+        _ = try again.waitFor(text: "resumed: where you left off")
+        try again.send("Escape")  // the guidelines over the first item
+        let text = try again.waitFor("the guidelines closed") { !$0.contains(": guidelines") }
         XCTAssertTrue(text.contains(shownKey), "expected \(shownKey) on screen:\n\(text)")
     }
 

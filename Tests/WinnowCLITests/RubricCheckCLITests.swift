@@ -63,7 +63,7 @@ final class RubricCheckCLITests: XCTestCase {
             #"{"name":"small","version":"3","criteria":["#
                 + #"{"id":"ok","title":"OK","question":"Is it OK?","kind":"flag","level":"nominal","values":[false,true],"anchors":{"true":"fine"},"weight":1,"required":false,"better":true,"keys":{"false":"0","true":"1"}},"#
                 + #"{"id":"tone","title":"Tone","question":"Which tone?","kind":"choice","level":"nominal","values":["formal","casual"],"anchors":{},"weight":2,"required":false,"better":null,"keys":{"formal":"1","casual":"2"},"scores":[1,0]}"#
-                + "]}\n")
+                + #"],"instructions":"Not printed."}"# + "\n", "the instructions come last (they are not hashed)")
         XCTAssertEqual(outcome.stderr, "")
     }
 

@@ -43,6 +43,11 @@ public final class AppLoop {
         }
     }
 
+    /// Puts a screen on top, as a `.push` transition does (e.g. the guidelines at the start).
+    public func push(_ screen: any Screen) {
+        _ = apply(.push(screen), from: screen)
+    }
+
     /// Tells every screen the terminal's size.
     public func resize(width: Int, height: Int) {
         size = (width, height)

@@ -58,6 +58,8 @@ struct LabelCommand: ParsableCommand {
             let controller = try LabelController(store: store, rubric: rubric, annotator: name, imagesDirectory: images, colorMode: .palette256)
             controller.showModel = showModel
             let app = AppLoop(root: controller, inbox: inbox)
+            // The guidelines open over the first item; any key goes on to grading.
+            if let guide = controller.guidelines { app.push(guide) }
             let terminal = Terminal()
             do {
                 try terminal.start()

@@ -19,7 +19,7 @@ struct RubricCommand: ParsableCommand {
         @Argument(help: "The rubric's YAML file.")
         var file: String
 
-        @Flag(help: "Print the normalized rubric as one line of JSON (what the rubric's content hash covers).")
+        @Flag(help: "Print the normalized rubric as one line of JSON (what the rubric's content hash covers), with its instructions last (not hashed).")
         var json = false
 
         func run() throws {
@@ -30,7 +30,20 @@ struct RubricCommand: ParsableCommand {
                 FileHandle.standardError.write(Data((Sanitizer.displayable(error.description) + "\n").utf8))
                 throw ExitCode(1)
             }
-            json ? print(rubric.normalizedJSON) : Output.text(Self.summary(of: rubric), terminator: "")
+            if json {
+                Output.json(Self.json(of: rubric))
+            } else {
+                Output.text(Self.summary(of: rubric), terminator: "")
+            }
+        }
+
+        /// The normalized form, and `instructions` after it when the rubric has any: they are shown to
+        /// annotators but are not part of the content hash (rewording them does not make a new rubric).
+        static func json(of rubric: Rubric) -> JSONValue {
+            guard var object = (try? JSONParser.parse(rubric.normalizedJSON))?.objectValue else { return .string(rubric.normalizedJSON) }
+            let instructions = rubric.instructions.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !instructions.isEmpty { object["instructions"] = .string(instructions) }
+            return .object(object)
         }
 
         /// The human summary: the rubric, then each criterion with its kind, level, weight, whether it is
@@ -39,6 +52,11 @@ struct RubricCommand: ParsableCommand {
             let count = rubric.criteria.count
             var out = "\(rubric.name) version \(rubric.version): \(count) \(count == 1 ? "criterion" : "criteria")\n"
             out += "hash \(rubric.contentHash)\n"
+            let instructions = rubric.instructions.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !instructions.isEmpty {
+                out += "\ninstructions (shown when grading starts and on i; not part of the hash):\n"
+                for line in instructions.split(separator: "\n", omittingEmptySubsequences: false) { out += "  " + line + "\n" }
+            }
             for criterion in rubric.criteria {
                 out += "\n\(criterion.id): \(criterion.title)\n"
                 var facts = [criterion.kind.rawValue, criterion.level.rawValue, "weight \(JSONValue.number(criterion.weight).serialized())"]

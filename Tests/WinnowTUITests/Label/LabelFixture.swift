@@ -35,11 +35,11 @@ final class LabelFixture {
             values: [plain, warm, rude]
         """
 
-    init(records: [String]? = nil) throws {
+    init(records: [String]? = nil, rubricYAML: String = LabelFixture.rubricYAML) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-label-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try Store(path: directory.appendingPathComponent("db.sqlite").path)
-        rubric = try Rubric.parse(yaml: Self.rubricYAML, file: "test.yaml")
+        rubric = try Rubric.parse(yaml: rubricYAML, file: "test.yaml")
         let lines = records ?? (1...4).map { i in
             #"{"id": "item\#(i)", "image": "img\#(i).png", "conversations": [{"from": "human", "value": "<image>\nQuestion \#(i)?"}, {"from": "gpt", "value": "Answer \#(i)."}]}"#
         }

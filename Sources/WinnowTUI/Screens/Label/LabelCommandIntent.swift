@@ -9,12 +9,13 @@ public enum LabelIntent: Sendable, Equatable {
     case goTo
     case editNote
     case help
+    case guidelines
     case openImage
     case quit
 }
 
 /// Everything a key of the labeling screen can do, as its key map names it.
 public enum LabelAction: Sendable, Hashable {
-    case save, nextCriterion, previousCriterion, skip, undo, help, quit, previous, next
+    case save, nextCriterion, previousCriterion, skip, undo, help, guidelines, quit, previous, next
     case note, flag, goTo, openImage, scrollDown, scrollUp, pageDown, pageUp, top, clear
 }

@@ -156,6 +156,12 @@ public final class LabelController: Screen {
                 state.message = state.note.isEmpty ? "Note cleared" : "Note set (saved with the label)"
             }, cancel: { [weak self] in self?.state.message = "Note unchanged" }))
         case .help: return .push(HelpScreen(LabelScreen.keys.help))
+        case .guidelines:
+            guard let guide = guidelines else {
+                state.message = "This rubric has no instructions (add `instructions:` to its YAML)"
+                return .stay
+            }
+            return .push(guide)
         case .openImage: openImage()
         }
         return .stay
@@ -172,6 +178,12 @@ public final class LabelController: Screen {
         case .undo: return "Not undone: \(reason); u tries again"
         default: return "Could not move: \(reason); try the key again"
         }
+    }
+
+    /// The rubric's instructions as a screen, when it has any: shown when the session starts and on `i`.
+    public var guidelines: TextScreen? {
+        let text = rubric.instructions.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : TextScreen(title: "\(rubric.name) v\(rubric.version): guidelines", text: text)
     }
 
     private func clampScroll() {

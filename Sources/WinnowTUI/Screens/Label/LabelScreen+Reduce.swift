@@ -12,6 +12,7 @@ public enum LabelScreen {
         KeyCommand(.char("s"), .skip, help: "skip (the item comes back later)", short: "skip"),
         KeyCommand(.char("u"), .undo, help: "undo the last save and return to it", short: "undo"),
         KeyCommand(.char("?"), .help, help: "all keys", short: "keys"),
+        KeyCommand(.char("i"), .guidelines, help: "the rubric's guidelines (its instructions)", short: "guide"),
         KeyCommand("q", [(.char("q"), .quit), (.ctrl("c"), .quit)], help: "quit (everything saved is kept)", short: "quit"),
         KeyCommand("←→", [(.left, .previous), (.char("p"), .previous), (.right, .next), (.char("n"), .next)],
                    help: "walk this session's history (p / n too); edit a saved label", short: "history"),
@@ -25,7 +26,7 @@ public enum LabelScreen {
     ], notes: [KeyHint(keys: "value keys", help: "set the focused criterion, focus moves on", short: "set")])
 
     /// The keys that still work when nothing is left to grade.
-    public static let emptyQueueKeys = keys.restricted(to: [.undo, .previous, .goTo, .help, .quit])
+    public static let emptyQueueKeys = keys.restricted(to: [.undo, .previous, .goTo, .help, .guidelines, .quit])
 
     /// Applies `key` to `state`; returns the intent the controller must carry out, if any.
     public static func reduce(_ state: inout LabelScreenState, _ key: Key) -> LabelIntent? {
@@ -35,6 +36,7 @@ public enum LabelScreen {
             switch emptyQueueKeys.action(for: key) {
             case .quit: return .quit
             case .help: return .help
+            case .guidelines: return .guidelines
             case .undo: return .undo
             case .previous: return .previous
             case .goTo: return .goTo
@@ -81,6 +83,7 @@ public enum LabelScreen {
             case .openImage: return .openImage
             case .quit: return .quit
             case .help: return .help
+            case .guidelines: return .guidelines
             case .pageDown: state.scroll += 10
             case .pageUp: state.scroll = max(0, state.scroll - 10)
             case .scrollDown: state.scroll += 1
