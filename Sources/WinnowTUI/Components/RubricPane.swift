@@ -48,21 +48,38 @@ public struct RubricPane {
         }
     }
 
-    /// How much anchor text the focused criterion shows: all of it when it fits, one line per value
-    /// when not, and only the chosen value's when even that does not fit.
-    enum AnchorDetail: CaseIterable {
-        case full, oneLine, chosenOnly
+    /// How much anchor text the focused criterion shows: all of it when it fits; else every anchor on one
+    /// line except those in `full`, wrapped in full (the chosen value's first, then in value order, as
+    /// many as the pane has rows for); only the chosen value's when even one line each does not fit.
+    enum AnchorDetail: Equatable {
+        case full
+        case oneLine(full: Set<ScoreValue>)
+        case chosenOnly
     }
 
     public func draw(into grid: inout Grid, rect: Rect) {
         guard rect.height > 0 else { return }
-        for detail in AnchorDetail.allCases {
-            let lines = self.lines(width: rect.width, detail: detail)
-            if lines.lines.count <= rect.height || detail == .chosenOnly {
-                Self.drawLines(lines, into: &grid, rect: rect)
-                return
+        let all = lines(width: rect.width, detail: .full)
+        if all.lines.count <= rect.height { return Self.drawLines(all, into: &grid, rect: rect) }
+        var full: Set<ScoreValue> = []
+        var best = lines(width: rect.width, detail: .oneLine(full: full))
+        guard best.lines.count <= rect.height else {
+            return Self.drawLines(lines(width: rect.width, detail: .chosenOnly), into: &grid, rect: rect)
+        }
+        // Spend the rows left on whole anchors, the chosen value's first.
+        if let focus, rubric.criteria.indices.contains(focus) {
+            let criterion = rubric.criteria[focus]
+            let chosen = values[criterion.id]
+            let order = criterion.values.filter { $0 == chosen } + criterion.values.filter { $0 != chosen }
+            for value in order where criterion.anchors[value] != nil {
+                let trial = lines(width: rect.width, detail: .oneLine(full: full.union([value])))
+                if trial.lines.count <= rect.height {
+                    full.insert(value)
+                    best = trial
+                }
             }
         }
+        Self.drawLines(best, into: &grid, rect: rect)
     }
 
     struct Span {
@@ -121,7 +138,9 @@ public struct RubricPane {
                     if detail == .chosenOnly && value != chosen { continue }
                     let key = criterion.key(for: value).map(String.init) ?? Self.valueLabel(value)
                     let prefix = "    \(key) "
-                    let wrappedAnchor = detail == .oneLine
+                    var oneLine = false
+                    if case .oneLine(let full) = detail { oneLine = !full.contains(value) }
+                    let wrappedAnchor = oneLine
                         ? [TextWidth.truncate(Sanitizer.displayableLine(anchor), to: max(1, width - 6))]
                         : WordWrap.wrap(Sanitizer.displayable(anchor), width: max(1, width - 6))
                     for (i, line) in wrappedAnchor.enumerated() {
