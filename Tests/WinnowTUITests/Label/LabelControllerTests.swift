@@ -216,6 +216,16 @@ final class ImageOpenerTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: marker, encoding: .utf8), image)
     }
 
+    func testAViewerThatDoesNotExistIsAMessageNotAFalseOpened() throws {
+        let image = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-view-\(UUID().uuidString).png").path
+        FileManager.default.createFile(atPath: image, contents: Data([1]))
+        defer { try? FileManager.default.removeItem(atPath: image) }
+        let result = ImageOpener.open(image, environment: ["WINNOW_IMAGE_VIEWER": "nosuchviewer -F", "PATH": "/usr/bin:/bin"])
+        XCTAssertEqual(result, .failure(.init(message: "cannot open the image: no program nosuchviewer (check WINNOW_IMAGE_VIEWER)")))
+        XCTAssertEqual(ImageOpener.open(image, environment: ["PATH": "/nonexistent"]),
+                       .failure(.init(message: "cannot open the image: no program xdg-open (install xdg-utils or set WINNOW_IMAGE_VIEWER (e.g. feh))")))
+    }
+
     func testAMissingImageIsAMessageNotALaunch() {
         XCTAssertEqual(ImageOpener.open("/nonexistent/x.png", environment: [:]), .failure(.init(message: "no image file at /nonexistent/x.png")))
     }
