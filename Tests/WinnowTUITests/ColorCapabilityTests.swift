@@ -49,9 +49,9 @@ final class ColorCapabilityTests: XCTestCase {
         }
     }
 
-    func testImagesNeedAtLeast256Colours() {
+    func testImagesNeedAtLeast256ColoursElseTheyAreDrawnInShades() {
         XCTAssertEqual(ColorCapability.trueColor.imageColorMode, .trueColor)
         XCTAssertEqual(ColorCapability.palette256.imageColorMode, .palette256)
-        XCTAssertEqual(ColorCapability.ansi16.imageColorMode, ColorMode.none)
+        XCTAssertEqual(ColorCapability.ansi16.imageColorMode, ColorMode.shades)
     }
 }

@@ -102,4 +102,17 @@ final class HalfBlockRendererTests: XCTestCase {
         let grid = HalfBlockRenderer.render(source, maxColumns: 0, maxRows: 3, colorMode: .trueColor)
         XCTAssertEqual(grid.width, 0)
     }
+
+    func testWithoutColourTheImageIsDrawnInGreyShades() {
+        // Black, dark grey, mid grey, light grey, white columns, two pixels tall.
+        let levels: [UInt8] = [0, 60, 128, 180, 255]
+        var pixels: [UInt8] = []
+        for _ in 0..<2 { for v in levels { pixels += [v, v, v] } }
+        let image = RGBImage(width: 5, height: 2, pixels: pixels)!
+        let grid = HalfBlockRenderer.render(image, maxColumns: 10, maxRows: 10, colorMode: .shades)
+        XCTAssertEqual(grid.width, 5)
+        XCTAssertEqual(grid.height, 1)
+        XCTAssertEqual(grid.row(0), " ░▒▓█")
+        XCTAssertEqual(grid[0, 0]?.style, .plain, "no colour at all")
+    }
 }

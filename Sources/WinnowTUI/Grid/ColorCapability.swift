@@ -32,7 +32,7 @@ public enum ColorCapability: Hashable, Sendable {
         switch self {
         case .trueColor: return .trueColor
         case .palette256: return .palette256
-        case .none, .ansi8, .ansi16: return .none
+        case .none, .ansi8, .ansi16: return .shades
         }
     }
 

@@ -4,6 +4,9 @@ public enum ColorMode: Hashable, Sendable {
     case trueColor
     /// The xterm 256-colour palette (cube or grey ramp, whichever is nearer).
     case palette256
-    /// No colour: images are shown as a placeholder box with their size.
+    /// No colour (NO_COLOR, a monochrome terminal): the image in grey levels drawn with the shade
+    /// characters ` ░▒▓█`, one level per cell.
+    case shades
+    /// No image: a placeholder box with the image's size.
     case none
 }

@@ -34,6 +34,23 @@ public enum HalfBlockRenderer {
         }
         let scaled = downscale(image, width: target.width, height: target.height)
         var grid = Grid(width: target.width, height: rows)
+        if colorMode == .shades {
+            // Monochrome: each cell one grey level of its two pixels (Rec. 601 luma), as a shade glyph.
+            for row in 0..<rows {
+                for column in 0..<target.width {
+                    var luma = 0.0
+                    var n = 0.0
+                    for y in [row * 2, row * 2 + 1] where y < target.height {
+                        let i = (y * target.width + column) * 3
+                        luma += 0.299 * Double(scaled[i]) + 0.587 * Double(scaled[i + 1]) + 0.114 * Double(scaled[i + 2])
+                        n += 1
+                    }
+                    let level = min(4, Int((luma / n / 256 * 5).rounded(.down)))
+                    grid.set(Cell(Self.shades[level], style: .plain), x: column, y: row)
+                }
+            }
+            return grid
+        }
         for row in 0..<rows {
             for column in 0..<target.width {
                 let top = color(scaled, width: target.width, x: column, y: row * 2, mode: colorMode)
@@ -47,6 +64,9 @@ public enum HalfBlockRenderer {
         }
         return grid
     }
+
+    /// Dark to light.
+    static let shades: [Character] = [" ", "░", "▒", "▓", "█"]
 
     /// Pixel size of the fitted image: one pixel per column, two per row.
     private static func fittedPixels(
@@ -105,7 +125,7 @@ public enum HalfBlockRenderer {
         let green = pixels[index + 1]
         let blue = pixels[index + 2]
         switch mode {
-        case .trueColor, .none:
+        case .trueColor, .none, .shades:
             return .rgb(red, green, blue)
         case .palette256:
             return .palette(XtermPalette.nearestIndex(red: red, green: green, blue: blue))

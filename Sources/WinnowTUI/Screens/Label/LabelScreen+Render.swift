@@ -9,7 +9,12 @@ extension LabelScreen {
     public static func itemPaneWidth(totalWidth: Int) -> Int { totalWidth * 57 / 100 }
 
     /// Rows the image preview may use in the right pane.
-    public static func previewRows(totalHeight: Int) -> Int { min(14, max(4, (totalHeight - 3) / 3)) }
+    /// Rows the image preview may use in the right pane: a third of the body at 80x24 and 120x40, up
+    /// to two fifths on taller terminals (the rubric pane keeps the rest).
+    public static func previewRows(totalHeight: Int) -> Int {
+        let body = totalHeight - 3
+        return max(4, body <= 37 ? body / 3 : body * 2 / 5)
+    }
 
     /// The right pane's width, for the controller to render the preview to.
     public static func rightPaneWidth(totalWidth: Int) -> Int { totalWidth - itemPaneWidth(totalWidth: totalWidth) - 1 }
