@@ -137,3 +137,39 @@ final class AppLoopRunTests: XCTestCase {
         }
     }
 }
+
+final class ChooserScreenTests: XCTestCase {
+    func testTypingFiltersArrowsMoveAndEnterChoosesTheEntry() throws {
+        var chosen: Int?
+        let entries = ["000000000110", "000000000111/q0", "000000000111/q1", "000000000210"]
+        let chooser = ChooserScreen(title: "items matching 11", entries: entries) { chosen = $0 }
+        let app = AppLoop(root: chooser)
+        app.resize(width: 80, height: 24)
+        XCTAssertTrue(app.frame().text.contains("(4 of 4)"))
+        for c in "111" { try app.send(.char(c)) }
+        XCTAssertEqual(chooser.shown, [1, 2])
+        XCTAssertTrue(app.frame().text.contains("(2 of 4)"))
+        XCTAssertTrue(app.frame().text.contains("▸ 000000000111/q0"))
+        try app.send(.down)
+        try app.send(.down)  // stops at the last entry
+        XCTAssertEqual(chooser.selection, 1)
+        try app.send(.enter)
+        XCTAssertEqual(chosen, 2, "the index into all entries")
+        XCTAssertTrue(app.isDone, "closed after choosing")
+    }
+
+    func testNothingMatchingSaysSoAndEnterDoesNothingAndEscCancels() throws {
+        var chosen: Int?
+        let chooser = ChooserScreen(title: "t", entries: ["a", "b"]) { chosen = $0 }
+        let app = AppLoop(root: chooser)
+        app.resize(width: 80, height: 24)
+        try app.send(.char("z"))
+        XCTAssertTrue(app.frame().text.contains("nothing matches"))
+        try app.send(.enter)
+        XCTAssertNil(chosen)
+        XCTAssertFalse(app.isDone)
+        try app.send(.escape)
+        XCTAssertTrue(app.isDone)
+        XCTAssertNil(chosen)
+    }
+}
