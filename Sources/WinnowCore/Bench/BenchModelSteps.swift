@@ -73,24 +73,14 @@ public enum BenchModelSteps {
     /// how many were saved.
     @discardableResult
     public static func seedLabels(store: Store, rubric: Rubric, annotator: String, count: Int, seed: UInt64 = 7) throws -> Int {
-        let stored = StoredRubric(rubric)
-        return try store.pool.write { db in
-            try stored.save(db)
-            var ids = try Int64.fetchAll(db, sql: """
-                SELECT id FROM item i WHERE NOT EXISTS (SELECT 1 FROM current_label c WHERE c.item_id = i.id) ORDER BY id
-                """)
-            var rng = SeededGenerator(seed: seed)
-            ids.shuffle(using: &rng)
-            var saved = 0
-            for id in ids.prefix(count) {
-                guard let item = try Item.fetch(db, id: id) else { continue }
-                _ = try LabelLog.append(
-                    db, itemId: id, annotator: annotator, role: .annotator, source: nil, rubricHash: stored.hash,
-                    scores: syntheticScores(item, rubric: rubric), activeSeconds: 20, note: nil, flag: false, at: Timestamp.now())
-                saved += 1
-            }
-            return saved
+        let log = LabelLog(store: store)
+        var ids = try log.unlabeledItemIds()
+        var rng = SeededGenerator(seed: seed)
+        ids.shuffle(using: &rng)
+        let labels = try ids.prefix(count).compactMap { id in
+            try store.item(id: id).map { (itemId: id, scores: syntheticScores($0, rubric: rubric)) }
         }
+        return try log.saveAll(labels, annotator: annotator, rubric: StoredRubric(rubric), activeSeconds: 20)
     }
 
     /// One refit of the whole pool (with `matrix`, the worker's in-memory feature cache) and the queue's

@@ -26,7 +26,7 @@ public enum LabelFile {
                 summary.lines += 1
                 do {
                     let label = try parse(record.value, rubric: rubric)
-                    guard let itemId = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM item WHERE key = ?"), arguments: [label.item]) else {
+                    guard let itemId = try Item.id(db, key: label.item) else {
                         throw RecordProblem("item", "no item with key \"\(label.item)\" in the database")
                     }
                     let current = try LabelLog.current(db, itemId: itemId, annotator: label.annotator, role: label.role)

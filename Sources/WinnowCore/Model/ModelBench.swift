@@ -51,7 +51,7 @@ public enum ModelBench {
         var started = Date()
         try FeatureCache.update(store: store, batchSize: 4000)
         let featureSeconds = Date().timeIntervalSince(started)
-        let bytes = try store.pool.read { db in try Double.fetchOne(db, sql: "SELECT avg(length(vector)) FROM item_features") ?? 0 }
+        let bytes = try FeatureCache.averageBytes(store: store)
 
         try insertLabels(store: store, rubric: rubric, qualities: qualities, range: 0..<labels)
         let matrix = FeatureMatrix()
@@ -98,42 +98,28 @@ public enum ModelBench {
             }.joined(separator: " ")
         }
         var qualities: [Int] = []
-        try store.pool.write { db in
-            let statement = try db.makeStatement(sql: """
-                INSERT INTO item(key, group_key, image, captions, turns, source_name, record_index, original, content_hash)
-                VALUES (?, ?, ?, ?, ?, 'bench', ?, ?, ?)
-                """)
-            for i in 0..<count {
-                let q = 1 + Int(g.next() % 5)
-                qualities.append(q)
-                let caption = sentence(10, &g)
-                let response = (0..<5).map { _ in sentence(14, &g) }.joined(separator: ". ")
-                    + (q >= 4 ? " clearly accurate" : " maybe wrong")
-                let turns = JSONValue.array([
-                    .object(JSONObject(["from": .string("human"), "value": .string(sentence(12, &g) + "?")])),
-                    .object(JSONObject(["from": .string("gpt"), "value": .string(response + ".")])),
-                ]).serialized()
-                try statement.execute(arguments: [
-                    "b\(i)", "g\(i / 3)", "img\(i / 3).jpg", JSONValue.array([.string(caption)]).serialized(), turns, i,
-                    Data(turns.utf8), "h\(i)",
-                ])
-            }
+        var rows: [ItemRow] = []
+        for i in 0..<count {
+            let q = 1 + Int(g.next() % 5)
+            qualities.append(q)
+            let caption = sentence(10, &g)
+            let response = (0..<5).map { _ in sentence(14, &g) }.joined(separator: ". ")
+                + (q >= 4 ? " clearly accurate" : " maybe wrong")
+            let turns = [Turn(from: "human", value: sentence(12, &g) + "?"), Turn(from: "gpt", value: response + ".")]
+            rows.append(ItemRow(key: "b\(i)", group: "g\(i / 3)", image: "img\(i / 3).jpg", captions: [caption], turns: turns,
+                                sourceName: "bench", contentHash: "h\(i)"))
         }
+        try store.insertItems(rows)
         return qualities
     }
 
     static func insertLabels(store: Store, rubric: Rubric, qualities: [Int], range: Range<Int>) throws {
-        let stored = StoredRubric(rubric)
-        try store.pool.write { db in
-            try stored.save(db)
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM item ORDER BY id")
-            for i in range {
-                let q = qualities[i]
-                _ = try LabelLog.append(
-                    db, itemId: ids[i], annotator: "bench", role: .annotator, source: nil, rubricHash: stored.hash,
-                    scores: #"{"correctness":\#(q),"helpfulness":\#(max(1, q - 1)),"clarity":\#(min(5, q + 1)),"hallucination":\#(q <= 2)}"#,
-                    activeSeconds: 1, note: nil, flag: false, at: Timestamp.now())
-            }
+        let ids = try store.itemIds()
+        let labels = range.map { i in
+            let q = qualities[i]
+            return (itemId: ids[i],
+                    scores: #"{"correctness":\#(q),"helpfulness":\#(max(1, q - 1)),"clarity":\#(min(5, q + 1)),"hallucination":\#(q <= 2)}"#)
         }
+        try LabelLog(store: store).saveAll(labels, annotator: "bench", rubric: StoredRubric(rubric), activeSeconds: 1)
     }
 }

@@ -185,13 +185,7 @@ public enum Simulation {
         let matrix = FeatureMatrix(foldedBuckets: RewardModel.Options().foldedBuckets)
         return try store.pool.read { db in
             try matrix.update(db)
-            var simhash: [Int64: UInt64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT item_id, simhash FROM item_features") {
-                simhash[row["item_id"]] = UInt64(bitPattern: row["simhash"] as Int64)
-            }
-            var keys: [String: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, key FROM item") { keys[row["key"]] = row["id"] }
-            return (matrix, try EvaluationItem.all(db), simhash, keys)
+            return (matrix, try EvaluationItem.all(db), try FeatureCache.simhashes(db), try Item.idsByKey(db))
         }
     }
 
