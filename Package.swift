@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "winnow", targets: ["winnow"]),
         .library(name: "WinnowCore", targets: ["WinnowCore"]),
+        .library(name: "WinnowBench", targets: ["WinnowBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -36,6 +37,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // The benchmarks and the synthetic data they and `winnow simulate` run on: not the domain.
+        .target(name: "WinnowBench", dependencies: ["WinnowCore"]),
         .target(
             name: "WinnowTUI",
             dependencies: ["WinnowCore", "CNcursesw", "CImageCodecs"],
@@ -43,11 +46,17 @@ let package = Package(
         .executableTarget(
             name: "winnow",
             dependencies: [
-                "WinnowCore", "WinnowTUI",
+                "WinnowCore", "WinnowBench", "WinnowTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore"]),
+        // Helpers the test targets share (a sandboxed store, test rubrics, synthetic items); only tests use it.
+        .target(
+            name: "WinnowTestSupport",
+            dependencies: ["WinnowCore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/WinnowTestSupport"),
+        .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore", "WinnowTestSupport"]),
+        .testTarget(name: "WinnowBenchTests", dependencies: ["WinnowBench", "WinnowCore", "WinnowTestSupport"]),
         .testTarget(
             name: "WinnowTUITests",
             dependencies: ["WinnowTUI", "WinnowCore", .product(name: "GRDB", package: "GRDB.swift")]),

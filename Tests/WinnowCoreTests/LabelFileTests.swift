@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 /// The labels file: `labels import` checks every line and writes all or nothing; `labels export` writes
 /// what import reads.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 /// The report `winnow stats` prints, from labels in a real database.
 final class AgreementReportTests: CoreTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import WinnowTestSupport
 
 /// One door to the database: SQL is written only in `Sources/WinnowCore/Store/`. Every other Swift file
 /// under `Sources/` is scanned for SQL in its string literals and for `sql:` arguments in its code.

@@ -1,4 +1,5 @@
 import Foundation
+import WinnowTestSupport
 
 /// Splits Swift source into its string literals and its code, comments dropped: what the SQL boundary
 /// check reads. Handles `"…"`, `"""…"""`, raw strings (`#"…"#`), escapes, interpolations (their code is

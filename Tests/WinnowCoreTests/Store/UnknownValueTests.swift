@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @_spi(Testing) @testable import WinnowCore
+import WinnowTestSupport
 
 /// A stored value outside its column's enum (a role or an action written by another tool or a newer
 /// version) is an error naming the table and row, never read as a default.

@@ -1,11 +1,11 @@
 import Foundation
-import GRDB
+import WinnowCore
 
 /// The reward-model steps of `winnow bench`: synthetic labels with a learnable rule, the feature cache,
 /// and refit + re-rank timings.
 public enum BenchModelSteps {
-    /// The rubric the bench grades with (the bundled llava-quality criteria, written into the bench's
-    /// temporary folder so the bench does not depend on the current folder).
+    /// The one rubric every bench grades with (`winnow bench`, `winnow worker --bench`): the bundled
+    /// llava-quality criteria, kept here so the bench does not depend on the current folder.
     public static let rubricYAML = """
         name: llava-quality-bench
         version: "1.0"
@@ -51,6 +51,9 @@ public enum BenchModelSteps {
             values: [1, 2, 3, 4, 5]
             weight: 0.5
         """
+
+    /// `rubricYAML`, parsed.
+    public static func rubric() throws -> Rubric { try Rubric.parse(yaml: rubricYAML, file: "llava-quality-bench.yaml") }
 
     /// Scores by a fixed rule of the item's text (so the model has signal), as the log stores them.
     static func syntheticScores(_ item: Item, rubric: Rubric) -> String {
