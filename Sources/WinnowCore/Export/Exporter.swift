@@ -149,11 +149,11 @@ public struct Exporter {
             if case .filter(let expression, _) = stage { return expression } else { return nil }
         }
         if !filters.isEmpty {
-            let types = try store.pool.read { db in try Self.whereNames(db, rubric: rubric) }
+            let types = try store.read { db in try Self.whereNames(db, rubric: rubric) }
             for expression in filters { try expression.check(types: types) }
         }
         let resolved = try ScoreResolver.resolve(store: store, rubric: rubric, source: options.source)
-        let (items, formats) = try store.pool.read { db -> ([Item], [Int64: String]) in
+        let (items, formats) = try store.read { db -> ([Item], [Int64: String]) in
             // Without the original bytes: they are read one record at a time while writing, so the pool is
             // never held twice (once parsed, once as bytes).
             let items = try Item.allWithoutOriginals(db)
@@ -219,7 +219,7 @@ public struct Exporter {
             case .llava, .jsonl, .steerlm:
                 // One read transaction for the whole write: each unit's original record is fetched as it
                 // is written, from one consistent snapshot.
-                try store.pool.read { db in
+                try store.read { db in
                     let original = try Item.OriginalReader(db)
                     if options.format == .llava { try writer.write("[\n") }
                     for (i, var unit) in units.enumerated() {
@@ -278,7 +278,7 @@ public struct Exporter {
 
     func manifest(_ options: Options, summary: Summary, units: [ExportUnit], model: ModelVersion?) throws -> JSONValue {
         let rubric = options.rubric
-        let (inputs, annotators) = try store.pool.read { db -> ([JSONValue], [JSONObject.Member]) in
+        let (inputs, annotators) = try store.read { db -> ([JSONValue], [JSONObject.Member]) in
             let inputs = try SourceFile.all(db).map { file in
                 JSONValue.object(JSONObject([
                     "name": .string(file.name), "path": .string(file.path), "sha256": .string(file.sha256),

@@ -19,7 +19,7 @@ public enum LabelFile {
             throw ImportError(file: path, line: 1, column: 1, message: "a labels file is JSONL: one {\"item\", \"annotator\", \"scores\"} object per line")
         }
         let stored = StoredRubric(rubric)
-        return try store.pool.write { db in
+        return try store.write { db in
             try stored.save(db)
             var summary = ImportSummary()
             try reader.forEach { record throws(ImportError) in

@@ -40,7 +40,7 @@ public struct LabelLog: Sendable {
         itemId: Int64, annotator: String, role: LabelRole = .annotator, source: String? = nil, rubric: StoredRubric,
         scores: String, activeSeconds: Double, note: String? = nil, flag: Bool = false, at: String = Timestamp.now()
     ) throws -> LabelEvent {
-        try store.pool.write { db in
+        try store.write { db in
             try Self.save(
                 db, itemId: itemId, annotator: annotator, role: role, source: source, rubric: rubric, scores: scores,
                 activeSeconds: activeSeconds, note: note, flag: flag, at: at)
@@ -74,7 +74,7 @@ public struct LabelLog: Sendable {
     @discardableResult
     public func undo(_ event: LabelEvent) throws -> LabelEvent {
         guard let id = event.id else { throw LabelError.notSaved }
-        return try store.pool.write { db in
+        return try store.write { db in
             try LabelEvent(
                 itemId: event.itemId, annotator: event.annotator, role: event.role, source: event.source, action: .undo,
                 undoes: id, rubricHash: event.rubricHash, scores: nil
@@ -83,7 +83,7 @@ public struct LabelLog: Sendable {
     }
 
     public func current(itemId: Int64, annotator: String, role: LabelRole = .annotator) throws -> LabelEvent? {
-        try store.pool.read { db in try Self.current(db, itemId: itemId, annotator: annotator, role: role) }
+        try store.read { db in try Self.current(db, itemId: itemId, annotator: annotator, role: role) }
     }
 
 

@@ -33,7 +33,7 @@ public enum RubricScope {
     /// Throws `Mismatch` when the labels of `roles` were all given under other rubrics; returns a warning
     /// (to print) when some were, nil when every such label was given under `rubric` or there are none.
     public static func check(_ store: Store, rubric: Rubric, roles: [LabelRole] = LabelRole.allCases) throws -> String? {
-        let uses = try store.pool.read { db in try self.uses(db, roles: roles) }
+        let uses = try store.read { db in try self.uses(db, roles: roles) }
         let others = uses.filter { $0.hash != rubric.contentHash }
         guard !others.isEmpty else { return nil }
         guard uses.contains(where: { $0.hash == rubric.contentHash }) else {

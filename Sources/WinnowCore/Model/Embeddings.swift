@@ -72,7 +72,7 @@ public enum Embeddings {
             parsed.append((number, key, vector))
         }
         guard !parsed.isEmpty else { throw ImportError(path: path, line: 0, message: "no vectors in the file") }
-        return try store.pool.write { db in
+        return try store.write { db in
             if let existing = try Embeddings.storedDimension(db), existing != dimension {
                 throw ImportError(path: path, line: parsed[0].line,
                                   message: "vector: \(dimension) numbers, but the database's embeddings have \(existing)")

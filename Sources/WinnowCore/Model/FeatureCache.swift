@@ -15,12 +15,12 @@ public enum FeatureCache {
         var done = 0
         var after: Int64 = Int64.min
         while true {
-            let items = try store.pool.read { db in try Self.itemsMissingFeatures(db, after: after, limit: batchSize) }
+            let items = try store.read { db in try Self.itemsMissingFeatures(db, after: after, limit: batchSize) }
             guard let last = items.last?.id else { break }
             after = last
-            let siblings = try store.pool.read { db in try Self.siblings(db, of: items) }
+            let siblings = try store.read { db in try Self.siblings(db, of: items) }
             let vectors = compute(items, siblings: siblings)
-            try store.pool.write { db in try Self.store(db, features: vectors, of: items) }
+            try store.write { db in try Self.store(db, features: vectors, of: items) }
             done += items.count
             progress?(done, total)
             if try !shouldContinue() { break }

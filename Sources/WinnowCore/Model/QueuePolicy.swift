@@ -179,7 +179,7 @@ public enum QueuePolicy {
         let rules = Rules(exploreFraction: try config.double(.exploreFraction), seed: UInt64(try config.integer(.seed)))
         let scores = try scores ?? ModelScores.current(store: store)
         let needSpread = scores == nil
-        let (candidates, spread) = try store.pool.read { db -> ([Candidate], [Int64]) in
+        let (candidates, spread) = try store.read { db -> ([Candidate], [Int64]) in
             let list = try QueuePolicy.candidates(db)
             let spread = needSpread ? try SpreadOrder.order(db, seed: rules.seed) : []
             return (list, spread)

@@ -63,7 +63,7 @@ public enum RewardModel {
                              lock: WorkerLock? = nil) throws -> ModelVersion? {
         let started = Date()
         let matrix = matrix ?? FeatureMatrix(foldedBuckets: options.foldedBuckets)
-        let (labels, lastEventId, versionId) = try store.pool.read { db -> ([TargetLabel], Int64, Int64) in
+        let (labels, lastEventId, versionId) = try store.read { db -> ([TargetLabel], Int64, Int64) in
             let (labels, last) = try Targets.labels(db, rubric: rubric, useImported: options.useImported)
             try matrix.update(db)
             let next = try ModelVersion.nextId(db)
@@ -89,7 +89,7 @@ public enum RewardModel {
         let name = (path as NSString).lastPathComponent
         let version: ModelVersion
         do {
-            version = try store.pool.write { db in
+            version = try store.write { db in
                 if let lock, try !lock.isHeld(db) { throw ModelError.lockLost }
                 return try ModelVersion.insertCurrent(
                     db, id: versionId, rubricHash: rubric.contentHash, labelsUsed: fitted.labelsUsed, lastLabelEventId: lastEventId,

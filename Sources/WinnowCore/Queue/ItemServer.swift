@@ -120,7 +120,7 @@ public final class ItemServer {
         // Only labeled items can be closed to this annotator or be overlap items waiting for them, so this
         // reads the labels, not the pool.
         var open: [Int64] = []
-        (taken, idRange) = try store.pool.read { [annotator, minAnnotators, overlap, seed] db in
+        (taken, idRange) = try store.read { [annotator, minAnnotators, overlap, seed] db in
             var taken: Set<Int64> = []
             for labeled in try LeaseQueries.labeledItems(db, annotator: annotator, withKeys: overlap > 0) {
                 let inSample = overlap > 0 && ItemServer.isInOverlapSample(key: labeled.key, overlap: overlap, seed: seed)
@@ -130,7 +130,7 @@ public final class ItemServer {
             return (taken, range)
         }
         overlapOpen = open
-        startOrdering(for: try store.pool.read { db in try ModelVersion.currentId(db) })
+        startOrdering(for: try store.read { db in try ModelVersion.currentId(db) })
     }
 
     private func startOrdering(for version: Int64?) {
@@ -152,7 +152,7 @@ public final class ItemServer {
     /// in the background); the current order serves until the new one is ready. Returns true when it did.
     @discardableResult
     public func refreshIfModelChanged() throws -> Bool {
-        try noteModel(try store.pool.read { db in try ModelVersion.currentId(db) })
+        try noteModel(try store.read { db in try ModelVersion.currentId(db) })
     }
 
     private func noteModel(_ current: Int64?) throws -> Bool {
@@ -173,7 +173,7 @@ public final class ItemServer {
 
     /// The item this annotator still holds a lease on (from a run that ended), if it is still unlabeled.
     public func resumable() throws -> Int64? {
-        try store.pool.read { [annotator] db in try LeaseQueries.resumable(db, annotator: annotator, now: Date().timeIntervalSince1970) }
+        try store.read { [annotator] db in try LeaseQueries.resumable(db, annotator: annotator, now: Date().timeIntervalSince1970) }
     }
 
     /// Leases and returns the next item to grade, or nil when none is left for this annotator.
@@ -197,7 +197,7 @@ public final class ItemServer {
         do {
             var served: Served?
             var newModel: Int64?
-            let saved = try store.pool.write { db -> T in
+            let saved = try store.write { db -> T in
                 served = nil
                 let saved = try save(db)
                 if let item { try release(db, item) }
@@ -278,7 +278,7 @@ public final class ItemServer {
     /// item the annotator asked for by key or returns to, when only another's live lease stops it.
     @discardableResult
     public func lease(_ id: Int64, ignoreLabels: Bool = false, served reason: ServeReason? = nil) throws -> Bool {
-        try store.pool.write { db in try lease(db, id, ignoreLabels: ignoreLabels, served: reason) }
+        try store.write { db in try lease(db, id, ignoreLabels: ignoreLabels, served: reason) }
     }
 
     private func lease(_ db: Database, _ id: Int64, ignoreLabels: Bool = false, served reason: ServeReason? = nil) throws -> Bool {
@@ -308,7 +308,7 @@ public final class ItemServer {
 
     /// Whether `id` is in the overlap sample (its key, hashed; remembered).
     public func isOverlapItem(_ id: Int64) throws -> Bool {
-        try store.pool.read { db in try isOverlapItem(db, id) }
+        try store.read { db in try isOverlapItem(db, id) }
     }
 
     private func isOverlapItem(_ db: Database, _ id: Int64) throws -> Bool {
@@ -322,13 +322,13 @@ public final class ItemServer {
 
     /// Who else holds a live lease on `id`, if anyone.
     public func holder(of id: Int64) throws -> String? {
-        try store.pool.read { [annotator] db in
+        try store.read { [annotator] db in
             try LeaseQueries.holders(db, item: id, except: annotator, now: Date().timeIntervalSince1970).first
         }
     }
 
     public func release(_ id: Int64) throws {
-        try store.pool.write { db in try release(db, id) }
+        try store.write { db in try release(db, id) }
     }
 
     private func release(_ db: Database, _ id: Int64) throws {

@@ -48,6 +48,12 @@ public final class Store: Sendable {
         }
     }
 
+    /// Runs `body` in a read transaction: one consistent snapshot for the store's queries it calls.
+    func read<T>(_ body: (Database) throws -> T) throws -> T { try pool.read(body) }
+
+    /// Runs `body` in one write transaction, committed when it returns (rolled back if it throws).
+    func write<T>(_ body: (Database) throws -> T) throws -> T { try pool.write(body) }
+
     /// What every connection to a store's file runs when it opens.
     static func prepareConnection(_ db: Database) throws {
         // NORMAL is durable in WAL mode across process crashes (kill -9); only an OS crash or power

@@ -48,7 +48,7 @@ public struct ModelReport: Sendable {
         let seed = try seed ?? UInt64(Config(store: store).integer(.seed))
         let useImported = version.metrics.objectValue?["use_imported"]?.boolValue ?? false
         let matrix = FeatureMatrix(foldedBuckets: RewardModel.Options().foldedBuckets)
-        let (rubric, labels, items, explored) = try store.pool.read { db -> (Rubric, [TargetLabel], [Int64: EvaluationItem], Set<Int64>) in
+        let (rubric, labels, items, explored) = try store.read { db -> (Rubric, [TargetLabel], [Int64: EvaluationItem], Set<Int64>) in
             let rubric = try rubric ?? storedRubric(db, hash: version.rubricHash)
             let (labels, _) = try Targets.labels(db, rubric: rubric, useImported: useImported)
             try matrix.update(db)

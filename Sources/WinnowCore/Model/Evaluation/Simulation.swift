@@ -180,7 +180,7 @@ public enum Simulation {
 
     private static func read(store: Store) throws -> (FeatureMatrix, [Int64: EvaluationItem], [Int64: UInt64], [String: Int64]) {
         let matrix = FeatureMatrix(foldedBuckets: RewardModel.Options().foldedBuckets)
-        return try store.pool.read { db in
+        return try store.read { db in
             try matrix.update(db)
             return (matrix, try EvaluationItem.all(db), try FeatureCache.simhashes(db), try Item.idsByKey(db))
         }
