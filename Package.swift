@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "winnow", targets: ["winnow"]),
         .library(name: "WinnowCore", targets: ["WinnowCore"]),
+        .library(name: "WinnowBench", targets: ["WinnowBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -42,6 +43,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // The benchmarks and the synthetic data they and `winnow simulate` run on: not the domain.
+        .target(name: "WinnowBench", dependencies: ["WinnowCore"]),
         // The screens: pure functions from state to a grid of cells, and the app loop that drives them
         // through a `TerminalDevice`. It cannot call ncurses: it does not depend on it.
         .target(
@@ -55,11 +58,17 @@ let package = Package(
         .executableTarget(
             name: "winnow",
             dependencies: [
-                "WinnowCore", "WinnowTUI", "WinnowTerminal",
+                "WinnowCore", "WinnowBench", "WinnowTUI", "WinnowTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore", "WinnowMath"]),
+        // Helpers the test targets share (a sandboxed store, test rubrics, synthetic items); only tests use it.
+        .target(
+            name: "WinnowTestSupport",
+            dependencies: ["WinnowCore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/WinnowTestSupport"),
+        .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore", "WinnowMath", "WinnowTestSupport"]),
+        .testTarget(name: "WinnowBenchTests", dependencies: ["WinnowBench", "WinnowCore", "WinnowTestSupport"]),
         .testTarget(
             name: "WinnowTUITests",
             dependencies: ["WinnowTUI", "WinnowCore", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 final class ConfigTests: CoreTestCase {
     private var config: Config { get throws { Config(store: try store) } }

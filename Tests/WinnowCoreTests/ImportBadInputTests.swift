@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 /// Bad files: the error names file:line:col, the record, the field and the problem, and nothing of the
 /// command is written.

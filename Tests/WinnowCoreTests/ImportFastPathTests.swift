@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 /// The LLaVA fast path (`LLaVAFastPath`) against the general path: the same files give the same stored
 /// rows and the same errors, whichever path read them.
@@ -40,11 +41,6 @@ final class ImportFastPathTests: CoreTestCase {
             let viaValues = JSONValue.array(turns.map { .object(JSONObject(["from": .string($0.from), "value": .string($0.value)])) }).serialized()
             XCTAssertEqual(PreparedRow.json(turns), viaValues)
         }
-    }
-
-    func testTheGeneratedBenchSetIsStoredTheSameByBothPaths() throws {
-        let data = try BenchDataGenerator.generate(items: 1500, folder: sandbox.path("bench"))
-        try assertSameRows([data.dataPath], captions: data.captionsPath, set: [("type", "conversation")])
     }
 
     func testTheBundledSampleIsStoredTheSameByBothPaths() throws {

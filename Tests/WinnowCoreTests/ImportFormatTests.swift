@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 /// What each format makes of its records: keys, groups, turns, fields, captions.
 final class ImportFormatTests: CoreTestCase {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 /// The labels file: `labels import` checks every line and writes all or nothing; `labels export` writes
 /// what import reads.
@@ -73,7 +74,7 @@ final class LabelFileTests: CoreTestCase {
         try importLabels([Self.goodLines[0]])
         let summary = try importLabels([Self.goodLines[0].replacingOccurrences(of: #""quality": 4"#, with: #""quality": 5"#)], name: "second.jsonl")
         XCTAssertEqual(summary, .init(lines: 1, added: 1, unchanged: 0))
-        let actions = try store.pool.read { db in try String.fetchAll(db, sql: "SELECT action FROM label_event ORDER BY id") }
+        let actions = try store.labelEvents().map(\.action.rawValue)
         XCTAssertEqual(actions, ["save", "edit"])
     }
 

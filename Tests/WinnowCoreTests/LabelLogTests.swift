@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 final class LabelLogTests: CoreTestCase {
     private var rubric: Rubric!
@@ -16,7 +17,7 @@ final class LabelLogTests: CoreTestCase {
     }
 
     private func actions() throws -> [String] {
-        try store.pool.read { db in try String.fetchAll(db, sql: "SELECT action FROM label_event ORDER BY id") }
+        try store.labelEvents().map(\.action.rawValue)
     }
 
     func testSaveThenEditThenUndoFallsBackStepByStep() throws {
@@ -102,7 +103,7 @@ final class LabelLogTests: CoreTestCase {
         let saved = try log.save(
             itemId: itemId, annotator: "ann", role: .gold, rubric: stored, scores: #"{"quality":5}"#, activeSeconds: 12.5,
             note: "looks fine", flag: true, at: "2026-01-31T12:00:00Z")
-        let read = try store.pool.read { db in try LabelEvent.fetchOne(db, sql: "SELECT * FROM label_event WHERE id = ?", arguments: [saved.id]) }
+        let read = try log.event(id: XCTUnwrap(saved.id))
         XCTAssertEqual(read, saved)
         XCTAssertEqual(read?.note, "looks fine")
         XCTAssertEqual(read?.flag, true)

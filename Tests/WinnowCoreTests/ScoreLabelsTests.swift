@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 /// `import --scores-as`: a file's `score` values become labels with role `imported`.
 final class ScoreLabelsTests: CoreTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 final class StatusTests: CoreTestCase {
     func testAnEmptyDatabaseHasNothing() throws {

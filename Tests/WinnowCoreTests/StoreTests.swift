@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 final class StoreTests: CoreTestCase {
     static let tables = [

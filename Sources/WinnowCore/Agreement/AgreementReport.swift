@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One current label as the statistics see it: its values read through the rubric being reported on.
 public struct AgreementLabel: Sendable, Equatable {
@@ -121,35 +120,6 @@ public struct AgreementReport: Sendable, Equatable {
             }
         }
         return RatingTable(categoryCount: criterion.values.count, ratings: ratings)
-    }
-
-    /// The current labels of role `annotator` and `gold` given under `rubric` (by content hash: a label
-    /// means what the rubric it was given under said), in item order.
-    public static func labels(in store: Store, rubric: Rubric) throws -> [AgreementLabel] {
-        try store.pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT i.key AS item_key, c.annotator, c.role, c.at, c.scores FROM current_label c
-                JOIN item i ON i.id = c.item_id
-                WHERE c.role IN ('annotator', 'gold') AND c.rubric_hash = ?
-                ORDER BY c.item_id, c.role, c.annotator
-                """, arguments: [rubric.contentHash]).map { row in
-                AgreementLabel(
-                    item: row["item_key"], annotator: row["annotator"], role: LabelRole(rawValue: row["role"]) ?? .annotator,
-                    at: row["at"], values: LabelLog.values(fromScores: row["scores"], rubric: rubric))
-            }
-        }
-    }
-
-    /// The rubric of the most recently written current `annotator` label, from the `rubric` table; nil
-    /// when there is no such label.
-    public static func latestRubric(in store: Store) throws -> Rubric? {
-        let normalized = try store.pool.read { db in
-            try String.fetchOne(db, sql: """
-                SELECT r.normalized FROM current_label c JOIN rubric r ON r.hash = c.rubric_hash
-                WHERE c.role = 'annotator' ORDER BY c.id DESC LIMIT 1
-                """)
-        }
-        return try normalized.map { try Rubric(normalizedJSON: $0) }
     }
 }
 

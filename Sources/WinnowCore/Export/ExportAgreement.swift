@@ -2,7 +2,7 @@ extension Exporter {
     /// The manifest's agreement section: `winnow stats` per criterion over the current annotator
     /// labels (with its bootstrap intervals), so a subset's file says how reliable its grades were.
     public static func agreementSection(store: Store, rubric: Rubric) throws -> JSONObject.Member {
-        let labels = try AgreementReport.labels(in: store, rubric: rubric)
+        let labels = try LabelLog(store: store).agreementLabels(rubric: rubric)
         let report = AgreementReport.make(labels: labels, rubric: rubric)
         let criteria = report.json.objectValue?["criteria"] ?? .object(JSONObject())
         return JSONObject.Member(key: "agreement", value: criteria)

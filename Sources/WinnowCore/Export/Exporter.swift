@@ -126,7 +126,7 @@ public struct Exporter {
     /// some item has.
     public static func whereNames(_ db: Database, rubric: Rubric) throws -> [String: WhereExpression.NameType] {
         var types: [String: WhereExpression.NameType] = [:]
-        for name in try String.fetchAll(db, sql: "SELECT DISTINCT j.key FROM item, json_each(item.fields) j") { types[name] = .field }
+        for name in try Item.fieldNames(db) { types[name] = .field }
         for criterion in rubric.criteria {
             switch criterion.kind {
             case .scale: types[criterion.id] = .number
@@ -149,22 +149,15 @@ public struct Exporter {
             if case .filter(let expression, _) = stage { return expression } else { return nil }
         }
         if !filters.isEmpty {
-            let types = try store.pool.read { db in try Self.whereNames(db, rubric: rubric) }
+            let types = try store.read { db in try Self.whereNames(db, rubric: rubric) }
             for expression in filters { try expression.check(types: types) }
         }
         let resolved = try ScoreResolver.resolve(store: store, rubric: rubric, source: options.source)
-        let (items, formats) = try store.pool.read { db -> ([Item], [Int64: String]) in
+        let (items, formats) = try store.read { db -> ([Item], [Int64: String]) in
             // Without the original bytes: they are read one record at a time while writing, so the pool is
             // never held twice (once parsed, once as bytes).
-            let items = try Item.fetchAll(db, sql: """
-                SELECT id, key, group_key, image, captions, turns, fields, source_name, record_index, part, source_file_id,
-                       turn_index, candidate_index, X'' AS original, content_hash
-                FROM item ORDER BY id
-                """)
-            var formats: [Int64: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT i.id, s.format FROM item i LEFT JOIN source_file s ON s.id = i.source_file_id") {
-                formats[row["id"]] = row["format"] ?? ExportFormat.llava.rawValue
-            }
+            let items = try Item.allWithoutOriginals(db)
+            let formats = try Item.sourceFormats(db).mapValues { $0 ?? ExportFormat.llava.rawValue }
             return (items, formats)
         }
         var candidateTurns: [String: Int] = [:]
@@ -226,11 +219,11 @@ public struct Exporter {
             case .llava, .jsonl, .steerlm:
                 // One read transaction for the whole write: each unit's original record is fetched as it
                 // is written, from one consistent snapshot.
-                try store.pool.read { db in
-                    let original = try db.makeStatement(sql: "SELECT original FROM item WHERE id = ?")
+                try store.read { db in
+                    let original = try Item.OriginalReader(db)
                     if options.format == .llava { try writer.write("[\n") }
                     for (i, var unit) in units.enumerated() {
-                        unit.items[0].original = try Data.fetchOne(original, arguments: [unit.items[0].id]) ?? Data()
+                        unit.items[0].original = try original.bytes(of: unit.items[0].id)
                         switch options.format {
                         case .llava:
                             if i > 0 { try writer.write(",\n") }
@@ -285,17 +278,15 @@ public struct Exporter {
 
     func manifest(_ options: Options, summary: Summary, units: [ExportUnit], model: ModelVersion?) throws -> JSONValue {
         let rubric = options.rubric
-        let (inputs, annotators) = try store.pool.read { db -> ([JSONValue], [JSONObject.Member]) in
-            let inputs = try Row.fetchAll(db, sql: "SELECT name, path, sha256, format, records, imported_at FROM source_file ORDER BY id").map { row in
+        let (inputs, annotators) = try store.read { db -> ([JSONValue], [JSONObject.Member]) in
+            let inputs = try SourceFile.all(db).map { file in
                 JSONValue.object(JSONObject([
-                    "name": .string(row["name"]), "path": .string(row["path"]), "sha256": .string(row["sha256"]),
-                    "format": .string(row["format"]), "records": .number(row["records"] as Int), "imported_at": .string(row["imported_at"]),
+                    "name": .string(file.name), "path": .string(file.path), "sha256": .string(file.sha256),
+                    "format": .string(file.format), "records": .number(file.records), "imported_at": .string(file.importedAt),
                 ]))
             }
-            let annotators = try Row.fetchAll(db, sql: """
-                SELECT annotator, role, count(*) AS n FROM current_label WHERE rubric_hash = ? GROUP BY annotator, role ORDER BY annotator, role
-                """, arguments: [rubric.contentHash]).map { row in
-                JSONObject.Member(key: "\(row["annotator"] as String) (\(row["role"] as String))", value: .number(row["n"] as Int))
+            let annotators = try LabelLog.labelCounts(db, rubricHash: rubric.contentHash).map { entry in
+                JSONObject.Member(key: "\(entry.annotator) (\(entry.role))", value: .number(entry.count))
             }
             return (inputs, annotators)
         }

@@ -76,12 +76,12 @@ public enum ScoreResolver {
             }
         }
         if case .imported(let name) = source {
-            let labels = try store.pool.read { db in
+            let labels = try store.read { db in
                 try Targets.labels(db, rubric: rubric, useImported: true).labels.filter { $0.role == .imported && (name == nil || $0.annotator == name) }
             }
             addHuman(labels, useImported: true)
         } else if source != .model {
-            let labels = try store.pool.read { db in try Targets.labels(db, rubric: rubric, useImported: false).labels }
+            let labels = try store.read { db in try Targets.labels(db, rubric: rubric, useImported: false).labels }
             addHuman(source == .gold ? labels.filter { $0.role == .gold } : labels, useImported: false)
         }
         if source == .model || source == .best, let scores = try ModelScores.current(store: store) {

@@ -1,5 +1,3 @@
-import GRDB
-
 /// Who gave a label: an annotator, a lead settling it (`gold`), or scores brought in from a file or
 /// another tool (`imported`, with the source's name).
 public enum LabelRole: String, Sendable, CaseIterable {
@@ -51,40 +49,6 @@ public struct LabelEvent: Sendable, Equatable {
         self.note = note
         self.flag = flag
     }
-
-    /// Appends the row; returns it with its id.
-    @discardableResult
-    public func insert(_ db: Database) throws -> LabelEvent {
-        try db.cachedStatement(sql: """
-            INSERT INTO label_event(item_id, annotator, role, source, action, undoes, rubric_hash, scores, at,
-                                    active_seconds, note, flag)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                itemId, annotator, role.rawValue, source, action.rawValue, undoes, rubricHash, scores, at, activeSeconds,
-                note, flag,
-            ])
-        var saved = self
-        saved.id = db.lastInsertedRowID
-        return saved
-    }
-}
-
-extension LabelEvent: FetchableRecord {
-    public init(row: Row) throws {
-        id = row["id"]
-        itemId = row["item_id"]
-        annotator = row["annotator"]
-        role = LabelRole(rawValue: row["role"]) ?? .annotator
-        source = row["source"]
-        action = LabelAction(rawValue: row["action"]) ?? .save
-        undoes = row["undoes"]
-        rubricHash = row["rubric_hash"]
-        scores = row["scores"]
-        at = row["at"]
-        activeSeconds = row["active_seconds"]
-        note = row["note"]
-        flag = row["flag"]
-    }
 }
 
 /// A rubric as the store keeps it: once per content hash, so every label can name the exact rubric
@@ -102,11 +66,6 @@ public struct StoredRubric: Sendable, Equatable {
         self.normalized = normalized
     }
 
-    /// Records the rubric if this hash is new.
-    public func save(_ db: Database) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO rubric(hash, name, version, normalized, added_at) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [hash, name, version, normalized, Timestamp.now()])
-    }
 }
 
 /// Why a value is not one the rubric allows.

@@ -24,14 +24,14 @@ public enum LabelFile {
             throw ImportError(file: path, line: 1, column: 1, message: "a labels file is JSONL: one {\"item\", \"annotator\", \"scores\"} object per line")
         }
         let stored = StoredRubric(rubric)
-        return try store.pool.write { db in
+        return try store.write { db in
             try stored.save(db)
             var summary = ImportSummary()
             try reader.forEach { record throws(ImportError) in
                 summary.lines += 1
                 do {
                     let label = try parse(record.value, rubric: rubric)
-                    guard let itemId = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM item WHERE key = ?"), arguments: [label.item]) else {
+                    guard let itemId = try Item.id(db, key: label.item) else {
                         throw RecordProblem("item", "no item with key \"\(label.item)\" in the database")
                     }
                     let current = try LabelLog.current(db, itemId: itemId, annotator: label.annotator, role: label.role)

@@ -13,14 +13,6 @@ public struct LabelLog: Sendable {
 
     public init(store: Store) { self.store = store }
 
-    /// Save and edit rows that no undo took back. An (item, annotator, role) has a current label exactly
-    /// when it has one of these (its current label is the latest of them), so asking who has labeled what
-    /// needs only this filter, not the `current_label` view, which finds each latest row with a correlated
-    /// subquery (a few milliseconds per thousand labels, on the way to the first item).
-    public static let standingEvents = """
-        SELECT * FROM label_event e WHERE e.action IN ('save', 'edit') AND NOT EXISTS (SELECT 1 FROM label_event u WHERE u.undoes = e.id)
-        """
-
     /// Scores as the log stores them: a JSON object in rubric order.
     public static func scoresJSON(_ values: [String: ScoreValue], rubric: Rubric) -> String {
         var object = JSONObject()
@@ -48,7 +40,7 @@ public struct LabelLog: Sendable {
         itemId: Int64, annotator: String, role: LabelRole = .annotator, source: String? = nil, rubric: StoredRubric,
         scores: String, activeSeconds: Double, note: String? = nil, flag: Bool = false, at: String = Timestamp.now()
     ) throws -> LabelEvent {
-        try store.pool.write { db in
+        try store.write { db in
             try Self.save(
                 db, itemId: itemId, annotator: annotator, role: role, source: source, rubric: rubric, scores: scores,
                 activeSeconds: activeSeconds, note: note, flag: flag, at: at)
@@ -82,7 +74,7 @@ public struct LabelLog: Sendable {
     @discardableResult
     public func undo(_ event: LabelEvent) throws -> LabelEvent {
         guard let id = event.id else { throw LabelError.notSaved }
-        return try store.pool.write { db in
+        return try store.write { db in
             try LabelEvent(
                 itemId: event.itemId, annotator: event.annotator, role: event.role, source: event.source, action: .undo,
                 undoes: id, rubricHash: event.rubricHash, scores: nil
@@ -91,30 +83,10 @@ public struct LabelLog: Sendable {
     }
 
     public func current(itemId: Int64, annotator: String, role: LabelRole = .annotator) throws -> LabelEvent? {
-        try store.pool.read { db in try Self.current(db, itemId: itemId, annotator: annotator, role: role) }
+        try store.read { db in try Self.current(db, itemId: itemId, annotator: annotator, role: role) }
     }
 
-    static func current(_ db: Database, itemId: Int64, annotator: String, role: LabelRole) throws -> LabelEvent? {
-        try LabelEvent.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM current_label WHERE item_id = ? AND annotator = ? AND role = ?"),
-            arguments: [itemId, annotator, role.rawValue])
-    }
 
-    /// Every current label, in item then annotator order; only those given under `rubricHash` if set.
-    public func currentLabels(rubricHash: String? = nil) throws -> [CurrentLabel] {
-        try store.pool.read { db in
-            var sql = "SELECT c.*, i.key AS item_key FROM current_label c JOIN item i ON i.id = c.item_id"
-            var arguments: StatementArguments = []
-            if let rubricHash {
-                sql += " WHERE c.rubric_hash = ?"
-                arguments = [rubricHash]
-            }
-            sql += " ORDER BY i.id, c.role, c.annotator"
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
-                CurrentLabel(event: try LabelEvent(row: $0), itemKey: $0["item_key"])
-            }
-        }
-    }
 }
 
 public enum LabelError: Error, CustomStringConvertible, Equatable {
@@ -152,42 +124,5 @@ extension LabelLog {
         public var mySeconds: Double
     }
 
-    public func progress(annotator: String) throws -> Progress {
-        try store.pool.read { db in
-            let items = try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0
-            let labeled = try Int.fetchOne(db, sql: "SELECT count(DISTINCT item_id) FROM (\(LabelLog.standingEvents)) WHERE role IN ('annotator', 'gold')") ?? 0
-            let row = try Row.fetchOne(db, sql: """
-                SELECT count(*) AS n, coalesce(sum(active_seconds), 0) AS s FROM current_label
-                WHERE annotator = ? AND role = 'annotator'
-                """, arguments: [annotator])
-            return Progress(items: items, labeled: labeled, mine: row?["n"] ?? 0, mySeconds: row?["s"] ?? 0)
-        }
-    }
 
-    public func event(id: Int64) throws -> LabelEvent? {
-        try store.pool.read { db in try LabelEvent.fetchOne(db, sql: "SELECT * FROM label_event WHERE id = ?", arguments: [id]) }
-    }
-}
-
-extension Store {
-    public func item(id: Int64) throws -> Item? { try pool.read { db in try Item.fetch(db, id: id) } }
-    public func item(key: String) throws -> Item? { try pool.read { db in try Item.fetch(db, key: key) } }
-
-    /// For a candidate answer: the indices (into its `turns`) of the earlier turns that were candidate lists
-    /// too, shown by their first candidate (context nobody checked); empty for other items.
-    public func candidateContextTurns(of item: Item) throws -> Set<Int> {
-        guard let turn = item.turnIndex, turn > 0 else { return [] }
-        let earlier = try pool.read { db in
-            try Set(Int.fetchAll(db, sql: """
-                SELECT DISTINCT turn_index FROM item WHERE source_name = ? AND record_index = ? AND turn_index < ?
-                """, arguments: [item.sourceName, item.recordIndex, turn]))
-        }
-        var result: Set<Int> = []
-        var gptIndex = 0
-        for (i, t) in item.turns.enumerated().dropLast() where t.from == "gpt" {
-            if earlier.contains(gptIndex) { result.insert(i) }
-            gptIndex += 1
-        }
-        return result
-    }
 }

@@ -30,23 +30,10 @@ public enum RubricScope {
         "\(rubric.name) v\(rubric.version) (hash \(rubric.contentHash.prefix(12)))"
     }
 
-    /// The rubrics the current labels of `roles` were given under, most labels first.
-    public static func uses(_ db: Database, roles: [LabelRole]) throws -> [Use] {
-        let placeholders = roles.map { _ in "?" }.joined(separator: ", ")
-        return try Row.fetchAll(db, sql: """
-            SELECT c.rubric_hash AS hash, coalesce(r.name, '?') AS name, coalesce(r.version, '?') AS version, count(*) AS n
-            FROM current_label c LEFT JOIN rubric r ON r.hash = c.rubric_hash
-            WHERE c.role IN (\(placeholders)) AND c.rubric_hash IS NOT NULL
-            GROUP BY c.rubric_hash ORDER BY n DESC, name
-            """, arguments: StatementArguments(roles.map(\.rawValue))).map { row in
-            Use(name: row["name"], version: row["version"], hash: row["hash"], labels: row["n"])
-        }
-    }
-
     /// Throws `Mismatch` when the labels of `roles` were all given under other rubrics; returns a warning
     /// (to print) when some were, nil when every such label was given under `rubric` or there are none.
     public static func check(_ store: Store, rubric: Rubric, roles: [LabelRole] = LabelRole.allCases) throws -> String? {
-        let uses = try store.pool.read { db in try self.uses(db, roles: roles) }
+        let uses = try store.read { db in try self.uses(db, roles: roles) }
         let others = uses.filter { $0.hash != rubric.contentHash }
         guard !others.isEmpty else { return nil }
         guard uses.contains(where: { $0.hash == rubric.contentHash }) else {

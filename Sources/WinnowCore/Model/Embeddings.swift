@@ -72,24 +72,21 @@ public enum Embeddings {
             parsed.append((number, key, vector))
         }
         guard !parsed.isEmpty else { throw ImportError(path: path, line: 0, message: "no vectors in the file") }
-        return try store.pool.write { db in
-            if let existing = try Int.fetchOne(db, sql: "SELECT dimension FROM item_embedding LIMIT 1"), existing != dimension {
+        return try store.write { db in
+            if let existing = try Embeddings.storedDimension(db), existing != dimension {
                 throw ImportError(path: path, line: parsed[0].line,
                                   message: "vector: \(dimension) numbers, but the database's embeddings have \(existing)")
             }
-            let now = Timestamp.now()
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO item_embedding(item_id, dimension, vector, added_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT(item_id) DO UPDATE SET dimension = excluded.dimension, vector = excluded.vector, added_at = excluded.added_at
-                """)
+            var vectors: [(itemId: Int64, vector: Data)] = []
             for entry in parsed {
-                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM item WHERE key = ?", arguments: [entry.key]) else {
+                guard let id = try Item.id(db, key: entry.key) else {
                     throw ImportError(path: path, line: entry.line, message: "item: no item has the key '\(entry.key)'")
                 }
-                try insert.execute(arguments: [id, dimension, encode(entry.vector), now])
+                vectors.append((id, encode(entry.vector)))
             }
-            let with = try Int.fetchOne(db, sql: "SELECT count(*) FROM item_embedding") ?? 0
-            let items = try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0
+            try Embeddings.store(db, vectors, dimension: dimension, at: Timestamp.now())
+            let with = try Embeddings.count(db)
+            let items = try Item.count(db)
             return Summary(lines: parsed.count, stored: parsed.count, dimension: dimension, itemsWithEmbedding: with, items: items)
         }
     }

@@ -43,9 +43,8 @@ public final class FeatureMatrix: @unchecked Sendable {
     /// Reads what is new since the last call, in `db` (the caller's snapshot). Items without cached
     /// features of the current version are featurized here (not stored; the worker's feature pass does that).
     public func update(_ db: Database) throws {
-        let stats = try Row.fetchOne(db, sql: "SELECT count(*) AS n, coalesce(min(dimension), 0) AS lo, coalesce(max(dimension), 0) AS hi FROM item_embedding")!
-        let itemCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0
-        let n: Int = stats["n"], lo: Int = stats["lo"], hi: Int = stats["hi"]
+        let (n, lo, hi) = try Embeddings.stats(db)
+        let itemCount = try Item.count(db)
         let newDimension = (n > 0 && n == itemCount && lo == hi) ? hi : 0
         if n != embeddingCount || newDimension != embeddingDimension {
             // Embeddings changed: start over with the new width.
@@ -60,17 +59,11 @@ public final class FeatureMatrix: @unchecked Sendable {
         }
         siblingCache = nil
         let lastId = ids.last ?? Int64.min
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT i.id, i.group_key, f.vector, f.version, e.vector AS embedding
-            FROM item i LEFT JOIN item_features f ON f.item_id = i.id
-            LEFT JOIN item_embedding e ON e.item_id = i.id AND ? > 0
-            WHERE i.id > ? ORDER BY i.id
-            """, arguments: [embeddingDimension, lastId])
         let w = width
-        while let r = try rows.next() {
-            let id: Int64 = r["id"]
+        try FeatureMatrix.forEachSource(db, after: lastId, embeddings: embeddingDimension > 0) { r in
+            let id = r.id
             var vector: FeatureVector?
-            if let version: Int = r["version"], version == FeatureExtractor.version, let blob: Data = r["vector"] {
+            if let version = r.featureVersion, version == FeatureExtractor.version, let blob = r.features {
                 vector = FeatureVector(blob: blob)
             }
             if vector == nil, let item = try Item.fetch(db, id: id) {
@@ -78,7 +71,7 @@ public final class FeatureMatrix: @unchecked Sendable {
             }
             var dense = [Float](repeating: 0, count: w)
             if let vector { project(vector, into: &dense) }
-            if embeddingDimension > 0, let blob: Data = r["embedding"] {
+            if embeddingDimension > 0, let blob = r.embedding {
                 let e = Embeddings.decode(blob)
                 let norm = e.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
                 if norm > 0, e.count == embeddingDimension {
@@ -86,7 +79,7 @@ public final class FeatureMatrix: @unchecked Sendable {
                 }
             }
             dense[biasColumn] = 1
-            let key: String = r["group_key"]
+            let key = r.group
             let g: Int32
             if let known = groupIndex[key] {
                 g = known

@@ -18,39 +18,6 @@ public struct ModelVersion: Sendable, Equatable {
     /// The predictions file, relative to the database's folder; nil once an old version's file is cleaned.
     public var path: String?
 
-    init(row: Row) {
-        id = row["id"]
-        createdAt = row["created_at"]
-        rubricHash = row["rubric_hash"]
-        labelsUsed = row["labels_used"]
-        lastLabelEventId = row["last_label_event_id"]
-        itemsScored = row["items_scored"]
-        seconds = row["seconds"]
-        metrics = (try? JSONParser.parse(row["metrics"] as String)) ?? .null
-        path = row["path"]
-    }
-
-    /// The current model (`current_model`), if any.
-    public static func current(_ db: Database) throws -> ModelVersion? {
-        try Row.fetchOne(db, sql: """
-            SELECT v.* FROM current_model c JOIN model_version v ON v.id = c.model_version_id WHERE c.id = 1
-            """).map(ModelVersion.init(row:))
-    }
-
-    /// The current version's id alone: one indexed row, cheap enough to ask on every Enter.
-    public static func currentId(_ db: Database) throws -> Int64? {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT model_version_id FROM current_model WHERE id = 1"))
-    }
-
-    public static func current(store: Store) throws -> ModelVersion? {
-        try store.pool.read { db in try current(db) }
-    }
-
-    /// Every version, oldest first.
-    public static func all(store: Store) throws -> [ModelVersion] {
-        try store.pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM model_version ORDER BY id").map(ModelVersion.init(row:)) }
-    }
-
     /// The file's absolute path for the database at `databasePath`.
     public func filePath(databasePath: String) -> String? {
         guard let path else { return nil }

@@ -171,22 +171,6 @@ public enum QueuePolicy {
         return result
     }
 
-    /// The unlabeled items (no current label by an annotator or a lead), with group, image and simhash.
-    public static func candidates(_ db: Database) throws -> [Candidate] {
-        let labeled = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT item_id FROM current_label WHERE role IN ('annotator', 'gold')"))
-        var result: [Candidate] = []
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT i.id, i.group_key, i.image, coalesce(f.simhash, 0) AS simhash FROM item i
-            LEFT JOIN item_features f ON f.item_id = i.id ORDER BY i.id
-            """)
-        while let row = try rows.next() {
-            let id: Int64 = row["id"]
-            if labeled.contains(id) { continue }
-            result.append(Candidate(id: id, group: row["group_key"], image: row["image"], simhash: UInt64(bitPattern: row["simhash"] as Int64)))
-        }
-        return result
-    }
-
     /// The queue for the database as it is now: the current model's order, or the spread order when
     /// there is no model. Reads `explore_fraction` and `seed` from config. `scores` may be passed when the
     /// caller already holds the current model's scores.
@@ -195,7 +179,7 @@ public enum QueuePolicy {
         let rules = Rules(exploreFraction: try config.double(.exploreFraction), seed: UInt64(try config.integer(.seed)))
         let scores = try scores ?? ModelScores.current(store: store)
         let needSpread = scores == nil
-        let (candidates, spread) = try store.pool.read { db -> ([Candidate], [Int64]) in
+        let (candidates, spread) = try store.read { db -> ([Candidate], [Int64]) in
             let list = try QueuePolicy.candidates(db)
             let spread = needSpread ? try SpreadOrder.order(db, seed: rules.seed) : []
             return (list, spread)

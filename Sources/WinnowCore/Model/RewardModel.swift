@@ -63,10 +63,10 @@ public enum RewardModel {
                              lock: WorkerLock? = nil) throws -> ModelVersion? {
         let started = Date()
         let matrix = matrix ?? FeatureMatrix(foldedBuckets: options.foldedBuckets)
-        let (labels, lastEventId, versionId) = try store.pool.read { db -> ([TargetLabel], Int64, Int64) in
+        let (labels, lastEventId, versionId) = try store.read { db -> ([TargetLabel], Int64, Int64) in
             let (labels, last) = try Targets.labels(db, rubric: rubric, useImported: options.useImported)
             try matrix.update(db)
-            let next = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM model_version")) ?? 1
+            let next = try ModelVersion.nextId(db)
             try options.hooks.afterSnapshot?()
             return (labels, last, next)
         }
@@ -89,18 +89,11 @@ public enum RewardModel {
         let name = (path as NSString).lastPathComponent
         let version: ModelVersion
         do {
-            version = try store.pool.write { db in
+            version = try store.write { db in
                 if let lock, try !lock.isHeld(db) { throw ModelError.lockLost }
-                try db.execute(sql: """
-                    INSERT INTO model_version(id, created_at, rubric_hash, labels_used, last_label_event_id, items_scored, seconds, metrics, path)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [versionId, Timestamp.now(), rubric.contentHash, fitted.labelsUsed, lastEventId, matrix.count,
-                                     seconds, metricsText, name])
-                try db.execute(sql: """
-                    INSERT INTO current_model(id, model_version_id) VALUES (1, ?)
-                    ON CONFLICT(id) DO UPDATE SET model_version_id = excluded.model_version_id
-                    """, arguments: [versionId])
-                return try ModelVersion.current(db)!
+                return try ModelVersion.insertCurrent(
+                    db, id: versionId, rubricHash: rubric.contentHash, labelsUsed: fitted.labelsUsed, lastLabelEventId: lastEventId,
+                    itemsScored: matrix.count, seconds: seconds, metrics: metricsText, path: name)
             }
         } catch {
             try? FileManager.default.removeItem(atPath: path)
@@ -230,16 +223,8 @@ public enum RewardModel {
         let folderPath = (store.path as NSString).deletingLastPathComponent
         let folder = folderPath.isEmpty ? "." : folderPath
         let base = (store.path as NSString).lastPathComponent
-        let expired: [String] = try store.pool.write { db in
-            let old = try Row.fetchAll(db, sql: """
-                SELECT id, path FROM model_version WHERE path IS NOT NULL
-                  AND id NOT IN (SELECT id FROM model_version ORDER BY id DESC LIMIT ?)
-                  AND id NOT IN (SELECT model_version_id FROM current_model)
-                """, arguments: [max(keep, 1)])
-            for row in old { try db.execute(sql: "UPDATE model_version SET path = NULL WHERE id = ?", arguments: [row["id"] as Int64]) }
-            return old.map { $0["path"] as String }
-        }
-        let referenced = try store.pool.read { db in Set(try String.fetchAll(db, sql: "SELECT path FROM model_version WHERE path IS NOT NULL")) }
+        let expired = try ModelVersion.forgetOldFiles(store: store, keep: max(keep, 1))
+        let referenced = try ModelVersion.filePaths(store: store)
         for name in expired { try? FileManager.default.removeItem(atPath: folder + "/" + name) }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
             guard name.hasPrefix(base + ".model-"), name.hasSuffix(".bin") || name.hasSuffix(".bin.tmp") else { continue }
@@ -249,10 +234,7 @@ public enum RewardModel {
 
     /// Labels (of the roles the model learns from) saved since `version` was fitted, and seconds since.
     public static func newLabels(store: Store, since version: ModelVersion?, useImported: Bool) throws -> Int {
-        let roles = useImported ? "('annotator', 'gold', 'imported')" : "('annotator', 'gold')"
-        return try store.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM label_event WHERE id > ? AND role IN \(roles)",
-                             arguments: [version?.lastLabelEventId ?? 0]) ?? 0
-        }
+        try LabelLog(store: store).eventCount(
+            after: version?.lastLabelEventId ?? 0, roles: useImported ? [.annotator, .gold, .imported] : [.annotator, .gold])
     }
 }

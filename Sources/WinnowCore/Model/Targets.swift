@@ -96,18 +96,5 @@ public enum Targets {
     }
 
     /// The current labels of the roles the model learns from, read in `db` (one snapshot).
-    public static func labels(_ db: Database, rubric: Rubric, useImported: Bool) throws -> (labels: [TargetLabel], lastEventId: Int64) {
-        let roles = useImported ? "('annotator', 'gold', 'imported')" : "('annotator', 'gold')"
-        // Labels mean what their rubric said: only those given under this rubric (its content hash) count.
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT item_id, annotator, role, scores FROM current_label WHERE role IN \(roles) AND rubric_hash = ?",
-            arguments: [rubric.contentHash])
-        let labels = rows.map { row in
-            TargetLabel(
-                itemId: row["item_id"], annotator: row["annotator"], role: LabelRole(rawValue: row["role"]) ?? .annotator,
-                values: LabelLog.values(fromScores: row["scores"], rubric: rubric))
-        }
-        let last = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM label_event") ?? 0
-        return (labels, last)
-    }
+
 }

@@ -64,7 +64,7 @@ public final class Worker: @unchecked Sendable {
         let newLabels = try RewardModel.newLabels(store: store, since: current, useImported: options.useImported)
         guard newLabels > 0 else { return false }
         guard let current else {
-            let last = try store.pool.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM label_event") ?? 0 }
+            let last = try LabelLog(store: store).lastEventId()
             return coldAt != last
         }
         if newLabels >= (try config.integer(.refitEveryLabels)) { return true }
@@ -83,7 +83,7 @@ public final class Worker: @unchecked Sendable {
             return !self.isStopped
         })
         guard try force || isDue() else { return .notDue }
-        let lastEvent = try store.pool.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM label_event") ?? 0 }
+        let lastEvent = try LabelLog(store: store).lastEventId()
         var options = self.options
         if options.seed == 0 { options.seed = UInt64(try Config(store: store).integer(.seed)) }
         guard let version = try RewardModel.refit(store: store, rubric: rubric, options: options, matrix: matrix, lock: lock) else {

@@ -120,31 +120,17 @@ public final class ItemServer {
         // Only labeled items can be closed to this annotator or be overlap items waiting for them, so this
         // reads the labels, not the pool.
         var open: [Int64] = []
-        (taken, idRange) = try store.pool.read { [annotator, minAnnotators, overlap, seed] db in
+        (taken, idRange) = try store.read { [annotator, minAnnotators, overlap, seed] db in
             var taken: Set<Int64> = []
-            // Keys (for the overlap sample) only when there is one: reading them is a page per labeled item.
-            let key = overlap > 0 ? "(SELECT key FROM item i WHERE i.id = c.item_id)" : "''"
-            for row in try Row.fetchAll(db, sql: """
-                SELECT c.item_id, \(key) AS key, count(DISTINCT c.annotator) AS people, max(c.annotator = ?) AS mine
-                FROM (\(LabelLog.standingEvents)) c
-                WHERE c.role IN ('annotator', 'gold') GROUP BY c.item_id ORDER BY c.item_id
-                """, arguments: [annotator])
-            {
-                let id: Int64 = row["item_id"]
-                let people: Int = row["people"]
-                let mine: Bool = row["mine"]
-                let inSample = overlap > 0 && ItemServer.isInOverlapSample(key: row["key"], overlap: overlap, seed: seed)
-                if mine || !inSample || people >= minAnnotators { taken.insert(id) } else { open.append(id) }
+            for labeled in try LeaseQueries.labeledItems(db, annotator: annotator, withKeys: overlap > 0) {
+                let inSample = overlap > 0 && ItemServer.isInOverlapSample(key: labeled.key, overlap: overlap, seed: seed)
+                if labeled.mine || !inSample || labeled.people >= minAnnotators { taken.insert(labeled.id) } else { open.append(labeled.id) }
             }
-            // Two subqueries: SQLite answers a lone min() or max() from the index, both in one query by a scan.
-            let range = try Row.fetchOne(db, sql: "SELECT (SELECT min(id) FROM item) AS lo, (SELECT max(id) FROM item) AS hi").flatMap { row -> ClosedRange<Int64>? in
-                guard let lo = row["lo"] as Int64?, let hi = row["hi"] as Int64? else { return nil }
-                return lo...hi
-            }
+            let range = try LeaseQueries.idRange(db)
             return (taken, range)
         }
         overlapOpen = open
-        startOrdering(for: try store.pool.read { db in try ModelVersion.currentId(db) })
+        startOrdering(for: try store.read { db in try ModelVersion.currentId(db) })
     }
 
     private func startOrdering(for version: Int64?) {
@@ -166,7 +152,7 @@ public final class ItemServer {
     /// in the background); the current order serves until the new one is ready. Returns true when it did.
     @discardableResult
     public func refreshIfModelChanged() throws -> Bool {
-        try noteModel(try store.pool.read { db in try ModelVersion.currentId(db) })
+        try noteModel(try store.read { db in try ModelVersion.currentId(db) })
     }
 
     private func noteModel(_ current: Int64?) throws -> Bool {
@@ -187,14 +173,7 @@ public final class ItemServer {
 
     /// The item this annotator still holds a lease on (from a run that ended), if it is still unlabeled.
     public func resumable() throws -> Int64? {
-        try store.pool.read { db in
-            try Int64.fetchOne(db, sql: """
-                SELECT l.item_id FROM lease l
-                WHERE l.annotator = ? AND l.expires_at > ?
-                  AND NOT EXISTS (SELECT 1 FROM current_label c WHERE c.item_id = l.item_id AND c.role IN ('annotator', 'gold'))
-                ORDER BY l.expires_at DESC LIMIT 1
-                """, arguments: [annotator, Date().timeIntervalSince1970])
-        }
+        try store.read { [annotator] db in try LeaseQueries.resumable(db, annotator: annotator, now: Date().timeIntervalSince1970) }
     }
 
     /// Leases and returns the next item to grade, or nil when none is left for this annotator.
@@ -218,7 +197,7 @@ public final class ItemServer {
         do {
             var served: Served?
             var newModel: Int64?
-            let saved = try store.pool.write { db -> T in
+            let saved = try store.write { db -> T in
                 served = nil
                 let saved = try save(db)
                 if let item { try release(db, item) }
@@ -286,8 +265,7 @@ public final class ItemServer {
         let span = UInt64(idRange.upperBound - idRange.lowerBound) + 1
         for _ in 0..<32 {
             let probe = idRange.lowerBound + Int64(probes.next() % span)
-            guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM item WHERE id >= ? ORDER BY id LIMIT 1"), arguments: [probe])
-            else { continue }
+            guard let id = try LeaseQueries.itemId(db, atOrAfter: probe) else { continue }
             if taken.contains(id) || skippedSet.contains(id) { continue }
             if try lease(db, id, served: .whileOrdering) { return id }
             taken.insert(id)
@@ -300,28 +278,21 @@ public final class ItemServer {
     /// item the annotator asked for by key or returns to, when only another's live lease stops it.
     @discardableResult
     public func lease(_ id: Int64, ignoreLabels: Bool = false, served reason: ServeReason? = nil) throws -> Bool {
-        try store.pool.write { db in try lease(db, id, ignoreLabels: ignoreLabels, served: reason) }
+        try store.write { db in try lease(db, id, ignoreLabels: ignoreLabels, served: reason) }
     }
 
     private func lease(_ db: Database, _ id: Int64, ignoreLabels: Bool = false, served reason: ServeReason? = nil) throws -> Bool {
         let now = Date().timeIntervalSince1970
         let allowed = try isOverlapItem(db, id) ? minAnnotators : 1
-        let labelers = try String.fetchAll(db.cachedStatement(sql: """
-            SELECT DISTINCT annotator FROM current_label WHERE item_id = ? AND role IN ('annotator', 'gold')
-            """), arguments: [id])
-        let holders = try String.fetchAll(db.cachedStatement(sql: """
-            SELECT annotator FROM lease WHERE item_id = ? AND annotator <> ? AND expires_at > ?
-            """), arguments: [id, annotator, now])
+        let labelers = try LeaseQueries.labelers(db, item: id)
+        let holders = try LeaseQueries.holders(db, item: id, except: annotator, now: now)
         if ignoreLabels {
             if !holders.isEmpty && allowed == 1 { return false }
         } else {
             if labelers.contains(annotator) { return false }
             if Set(labelers).union(holders).count >= allowed { return false }
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO lease(item_id, annotator, expires_at) VALUES (?, ?, ?)
-            ON CONFLICT(item_id, annotator) DO UPDATE SET expires_at = excluded.expires_at
-            """).execute(arguments: [id, annotator, now + leaseSeconds])
+        try LeaseQueries.lease(db, item: id, annotator: annotator, expiresAt: now + leaseSeconds)
         if let reason {
             var model: Int64?
             var uncertainty: Double?
@@ -329,22 +300,21 @@ public final class ItemServer {
                 model = entry.modelVersion
                 uncertainty = entry.uncertainty
             }
-            try db.cachedStatement(sql: """
-                INSERT INTO serve_log(item_id, annotator, reason, model_version, uncertainty, at) VALUES (?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [id, annotator, reason.logName, model, uncertainty, Timestamp.now()])
+            try LeaseQueries.logServe(
+                db, item: id, annotator: annotator, reason: reason.logName, modelVersion: model, uncertainty: uncertainty, at: Timestamp.now())
         }
         return true
     }
 
     /// Whether `id` is in the overlap sample (its key, hashed; remembered).
     public func isOverlapItem(_ id: Int64) throws -> Bool {
-        try store.pool.read { db in try isOverlapItem(db, id) }
+        try store.read { db in try isOverlapItem(db, id) }
     }
 
     private func isOverlapItem(_ db: Database, _ id: Int64) throws -> Bool {
         guard overlap > 0 else { return false }
         if let known = overlapMembership[id] { return known }
-        guard let key = try String.fetchOne(db.cachedStatement(sql: "SELECT key FROM item WHERE id = ?"), arguments: [id]) else { return false }
+        guard let key = try LeaseQueries.key(db, item: id) else { return false }
         let member = ItemServer.isInOverlapSample(key: key, overlap: overlap, seed: seed)
         overlapMembership[id] = member
         return member
@@ -352,18 +322,17 @@ public final class ItemServer {
 
     /// Who else holds a live lease on `id`, if anyone.
     public func holder(of id: Int64) throws -> String? {
-        try store.pool.read { db in
-            try String.fetchOne(db, sql: "SELECT annotator FROM lease WHERE item_id = ? AND annotator <> ? AND expires_at > ?",
-                                arguments: [id, annotator, Date().timeIntervalSince1970])
+        try store.read { [annotator] db in
+            try LeaseQueries.holders(db, item: id, except: annotator, now: Date().timeIntervalSince1970).first
         }
     }
 
     public func release(_ id: Int64) throws {
-        try store.pool.write { db in try release(db, id) }
+        try store.write { db in try release(db, id) }
     }
 
     private func release(_ db: Database, _ id: Int64) throws {
-        try db.cachedStatement(sql: "DELETE FROM lease WHERE item_id = ? AND annotator = ?").execute(arguments: [id, annotator])
+        try LeaseQueries.release(db, item: id, annotator: annotator)
     }
 
     /// The item goes to the back of this session's queue.

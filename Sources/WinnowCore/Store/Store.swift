@@ -10,7 +10,8 @@ import GRDBSQLite
 /// user. The schema is brought up to date by `Schema.migrator` on open.
 public final class Store: Sendable {
     public let path: String
-    public let pool: DatabasePool
+    /// The connections; only the store's own files (`Store/`) run SQL on them.
+    let pool: DatabasePool
     let checkpoints = CheckpointSlot()
 
     /// How long a connection waits for another process's write lock before giving up.
@@ -47,6 +48,12 @@ public final class Store: Sendable {
         }
     }
 
+    /// Runs `body` in a read transaction: one consistent snapshot for the store's queries it calls.
+    func read<T>(_ body: (Database) throws -> T) throws -> T { try pool.read(body) }
+
+    /// Runs `body` in one write transaction, committed when it returns (rolled back if it throws).
+    func write<T>(_ body: (Database) throws -> T) throws -> T { try pool.write(body) }
+
     /// What every connection to a store's file runs when it opens.
     static func prepareConnection(_ db: Database) throws {
         // NORMAL is durable in WAL mode across process crashes (kill -9); only an OS crash or power
@@ -60,13 +67,21 @@ public final class Store: Sendable {
     /// and at close, which is more than a second of a 158k-record import. When another connection holds the
     /// file (a labeling session, another process), it runs as a plain WAL transaction instead, without
     /// waiting. Either way the transaction is atomic: a failure or a kill leaves the file as it was.
-    public func bulkWrite<T>(_ body: (Database) throws -> T) throws -> T {
+    /// With `largeCache`, the transaction has a larger page cache (64 MiB): fewer pages are spilled to the
+    /// WAL and read back during one big transaction (an import).
+    public func bulkWrite<T>(largeCache: Bool = false, _ body: (Database) throws -> T) throws -> T {
         pool.releaseMemory()  // closes this pool's idle reader connections, which would keep the WAL in use
         let switched = (try? pool.writeWithoutTransaction { db in try Store.setJournalMode(db, "delete") }) ?? false
         defer {
             if switched { _ = try? pool.writeWithoutTransaction { db in try Store.setJournalMode(db, "wal") } }
         }
-        return try pool.write(body)
+        return try pool.write { db in
+            guard largeCache else { return try body(db) }
+            let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
+            return try body(db)
+        }
     }
 
     /// Switches the journal mode if SQLite can at once (it needs the file to itself); true when it did.
@@ -84,10 +99,14 @@ public final class Store: Sendable {
 
 public enum StoreError: Error, CustomStringConvertible, Equatable {
     case cannotOpen(path: String, reason: String)
+    /// A stored row holds a value its column's enum does not know (a role, an action).
+    case unknownValue(table: String, row: Int64?, column: String, value: String)
 
     public var description: String {
         switch self {
         case .cannotOpen(let path, let reason): return "\(path): cannot open the database: \(reason)"
+        case .unknownValue(let table, let row, let column, let value):
+            return "\(table) row \(row.map(String.init) ?? "?"): unknown \(column) '\(value)'"
         }
     }
 }

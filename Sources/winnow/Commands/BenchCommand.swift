@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WinnowBench
 import WinnowCore
 import WinnowTUI
 

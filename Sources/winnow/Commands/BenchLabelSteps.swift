@@ -1,4 +1,5 @@
 import Foundation
+import WinnowBench
 import WinnowCore
 import WinnowTUI
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WinnowBench
 import WinnowCore
 
 /// `winnow simulate (--synthetic [--items N] | --oracle FILE.jsonl --rubric R) [--budget B] [--seeds S] [--json]`.

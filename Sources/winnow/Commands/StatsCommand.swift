@@ -38,7 +38,7 @@ struct StatsCommand: ParsableCommand {
         let rubric: Rubric
         if let path = self.rubric {
             rubric = try Rubric.load(path: path)
-        } else if let latest = try AgreementReport.latestRubric(in: database) {
+        } else if let latest = try LabelLog(store: database).latestAnnotatorRubric() {
             rubric = latest
         } else {
             throw ValidationError("no annotator labels in \(store.path) to take the rubric from; give --rubric")
@@ -47,7 +47,7 @@ struct StatsCommand: ParsableCommand {
             throw ValidationError("no criterion '\(criterion)' in rubric \(rubric.name) (\(rubric.criteria.map(\.id).joined(separator: ", ")))")
         }
         if let warning = try RubricScope.check(database, rubric: rubric, roles: [.annotator, .gold]) { Output.error(warning) }
-        let labels = try AgreementReport.labels(in: database, rubric: rubric)
+        let labels = try LabelLog(store: database).agreementLabels(rubric: rubric)
         let report = AgreementReport.make(
             labels: labels, rubric: rubric,
             options: AgreementOptions(criterion: criterion, seed: seed, byAnnotator: by.contains(.annotator), byWeek: by.contains(.week)))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WinnowBench
 import WinnowCore
 
 /// `winnow worker [--db DB] --rubric R [--once] [--force] [--use-imported]`: the reward model's background

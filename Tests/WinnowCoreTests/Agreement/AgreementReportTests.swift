@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 /// The report `winnow stats` prints, from labels in a real database.
 final class AgreementReportTests: CoreTestCase {
@@ -25,7 +26,7 @@ final class AgreementReportTests: CoreTestCase {
         try save(2, "model", 1, role: .imported)
         try save(0, "lead", 4, role: .gold)
 
-        let labels = try AgreementReport.labels(in: store, rubric: rubric)
+        let labels = try LabelLog(store: store).agreementLabels(rubric: rubric)
         XCTAssertEqual(labels.filter { $0.role == .annotator }.count, 5)
         XCTAssertEqual(labels.filter { $0.role == .gold }.count, 2)
 
@@ -70,13 +71,13 @@ final class AgreementReportTests: CoreTestCase {
     }
 
     func testLatestRubricIsReadBackFromTheDatabase() throws {
-        XCTAssertNil(try AgreementReport.latestRubric(in: store))
+        XCTAssertNil(try LabelLog(store: store).latestAnnotatorRubric())
         let ids = try makeItems(["x1"])
         let rubric = try TestRubric.rubric()
         try LabelLog(store: try store).save(
             itemId: ids[0], annotator: "ann", rubric: StoredRubric(rubric), scores: #"{"quality":3,"hallucination":true}"#,
             activeSeconds: 0)
-        let latest = try XCTUnwrap(try AgreementReport.latestRubric(in: store))
+        let latest = try XCTUnwrap(try LabelLog(store: store).latestAnnotatorRubric())
         XCTAssertEqual(latest.contentHash, rubric.contentHash)
         XCTAssertEqual(latest.criteria.map(\.id), ["quality", "hallucination", "tone"])
     }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 /// Agreement statistics on small examples worked by hand, and the undefined cases.
 final class AgreementTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 /// Compares Winnow's agreement statistics with the reference packages on random data:
 /// Krippendorff's alpha (nominal, ordinal, interval) with `krippendorff`, Cohen's kappa (unweighted,

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 final class SelectionStageTests: XCTestCase {
     private func unit(_ key: String, group: String, overall: Double?, type: String = "a", turn: Int? = nil, record: Int = 0) -> ExportUnit {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 final class WhereExpressionTests: XCTestCase {
     private func holds(_ text: String, _ values: [String: WhereExpression.Value]) throws -> Bool {

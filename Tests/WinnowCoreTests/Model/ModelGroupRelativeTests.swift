@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 /// The group-relative model, the penalty chosen by marginal likelihood, and the baselines of the report.
 final class ModelGroupRelativeTests: CoreTestCase {

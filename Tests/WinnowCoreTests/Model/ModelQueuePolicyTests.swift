@@ -1,5 +1,6 @@
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 final class ModelQueuePolicyTests: XCTestCase {
     /// 300 items in 5 groups and 10 images; the most uncertain ones all in group 0, image 0.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 final class ModelTargetsTests: XCTestCase {
     private func label(_ item: Int64, _ who: String, _ role: LabelRole, _ values: [String: ScoreValue]) -> TargetLabel {

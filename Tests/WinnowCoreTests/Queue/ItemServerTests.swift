@@ -1,6 +1,7 @@
 import GRDB
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 /// Who is served what: the spread order, leases between annotators, and the overlap sample.
 final class ItemServerTests: CoreTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 /// A rubric's sizes are bounded (ids, titles, values, counts), and a path that is not a regular file is
 /// refused at once instead of blocking.

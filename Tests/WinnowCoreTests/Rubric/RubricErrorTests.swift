@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 /// Every way a rubric file can be wrong is refused with its exact position, field and message.
 final class RubricErrorTests: XCTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 final class RubricHashTests: XCTestCase {
     let original = """

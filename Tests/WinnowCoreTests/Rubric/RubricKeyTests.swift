@@ -1,5 +1,6 @@
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 final class RubricKeyTests: XCTestCase {
     private func criterion(_ fields: String) throws -> Criterion {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WinnowCore
+import WinnowTestSupport
 
 final class RubricScoreTests: XCTestCase {
     /// up: 1–5 higher better, weight 2; down: 0–4 lower better; ok: flag, good = false, weight 0.5;

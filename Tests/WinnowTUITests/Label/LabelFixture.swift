@@ -71,7 +71,7 @@ final class LabelFixture {
     }
 
     func events() throws -> [LabelEvent] {
-        try store.pool.read { db in try LabelEvent.fetchAll(db, sql: "SELECT * FROM label_event ORDER BY id") }
+        try store.labelEvents()
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }

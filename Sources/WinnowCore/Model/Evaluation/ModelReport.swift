@@ -48,28 +48,17 @@ public struct ModelReport: Sendable {
         let seed = try seed ?? UInt64(Config(store: store).integer(.seed))
         let useImported = version.metrics.objectValue?["use_imported"]?.boolValue ?? false
         let matrix = FeatureMatrix(foldedBuckets: RewardModel.Options().foldedBuckets)
-        let (rubric, labels, items, explored) = try store.pool.read { db -> (Rubric, [TargetLabel], [Int64: EvaluationItem], Set<Int64>) in
+        let (rubric, labels, items, explored) = try store.read { db -> (Rubric, [TargetLabel], [Int64: EvaluationItem], Set<Int64>) in
             let rubric = try rubric ?? storedRubric(db, hash: version.rubricHash)
             let (labels, _) = try Targets.labels(db, rubric: rubric, useImported: useImported)
             try matrix.update(db)
-            let explored = Set(try Int64.fetchAll(db, sql: """
-                SELECT s.item_id FROM serve_log s
-                WHERE s.id = (SELECT min(id) FROM serve_log f WHERE f.item_id = s.item_id) AND s.reason = 'explore'
-                """))
+            let explored = try LeaseQueries.exploredItems(db)
             return (rubric, labels, try EvaluationItem.all(db), explored)
         }
         var options = RewardModel.Options(useImported: useImported)
         options.seed = seed
         return evaluate(labels: labels, rubric: rubric, matrix: matrix, items: items, explored: explored, folds: k, seed: seed,
                         options: options, modelVersion: version.id, topCount: topCount)
-    }
-
-    /// The rubric stored under `hash`.
-    static func storedRubric(_ db: Database, hash: String) throws -> Rubric {
-        guard let text = try String.fetchOne(db, sql: "SELECT normalized FROM rubric WHERE hash = ?", arguments: [hash]) else {
-            throw ModelError.io("the model's rubric (\(hash.prefix(12))) is not in the database; give one with --rubric")
-        }
-        return try Rubric(normalizedJSON: text)
     }
 
     /// The report from labels and features in memory (what `make` reads from the database).

@@ -133,23 +133,20 @@ public enum Simulation {
 
     // MARK: - Pools
 
-    /// A generated pool (`SyntheticPool`) imported into a new database in `folder`, with its features.
-    public static func syntheticPool(items: Int, seed: UInt64, rubric: Rubric? = nil, noise: Double = 0.2, folder: String) throws -> Pool {
-        let synthetic = SyntheticPool.generate(items: items, seed: seed, noise: noise, rubric: rubric)
-        let (records, captions) = try synthetic.write(folder: folder)
-        let store = try Store(path: folder + "/simulate.sqlite")
-        _ = try Importer(store: store).run(Importer.Options(files: [records], captions: captions))
-        try FeatureCache.update(store: store)
+    /// The pool of `store` (its features cached) with an oracle given by item key: `oracle` the labels a
+    /// simulated annotator saves, `truth` the noise-free scores its held-out metrics compare against.
+    public static func pool(store: Store, rubric: Rubric, oracle: [String: [String: ScoreValue]],
+                            truth trueScores: [String: [String: ScoreValue]]) throws -> Pool {
         let (matrix, items, simhash, keys) = try read(store: store)
         var labels: [Int64: [TargetLabel]] = [:]
         var truth: [Int64: Double] = [:]
         for (key, id) in keys {
-            guard let noisy = synthetic.oracle[key], let clean = synthetic.truth[key] else { continue }
+            guard let noisy = oracle[key], let clean = trueScores[key] else { continue }
             labels[id] = [TargetLabel(itemId: id, annotator: "oracle", role: .annotator, values: noisy)]
-            let t = Targets.compute(labels: [TargetLabel(itemId: id, annotator: "truth", role: .annotator, values: clean)], rubric: synthetic.rubric)
+            let t = Targets.compute(labels: [TargetLabel(itemId: id, annotator: "truth", role: .annotator, values: clean)], rubric: rubric)
             if let overall = t[id]?.overall { truth[id] = overall }
         }
-        return Pool(matrix: matrix, rubric: synthetic.rubric, items: items, simhash: simhash, oracle: Oracle(labels: labels, truth: truth))
+        return Pool(matrix: matrix, rubric: rubric, items: items, simhash: simhash, oracle: Oracle(labels: labels, truth: truth))
     }
 
     /// The items of `store` that the labels file at `path` labels; the file's labels are the oracle.
@@ -183,15 +180,9 @@ public enum Simulation {
 
     private static func read(store: Store) throws -> (FeatureMatrix, [Int64: EvaluationItem], [Int64: UInt64], [String: Int64]) {
         let matrix = FeatureMatrix(foldedBuckets: RewardModel.Options().foldedBuckets)
-        return try store.pool.read { db in
+        return try store.read { db in
             try matrix.update(db)
-            var simhash: [Int64: UInt64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT item_id, simhash FROM item_features") {
-                simhash[row["item_id"]] = UInt64(bitPattern: row["simhash"] as Int64)
-            }
-            var keys: [String: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, key FROM item") { keys[row["key"]] = row["id"] }
-            return (matrix, try EvaluationItem.all(db), simhash, keys)
+            return (matrix, try EvaluationItem.all(db), try FeatureCache.simhashes(db), try Item.idsByKey(db))
         }
     }
 

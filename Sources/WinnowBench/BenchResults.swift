@@ -1,4 +1,5 @@
 import Foundation
+import WinnowCore
 
 /// The figures of one `winnow bench` run. A figure that was not measured (its feature is not built, or a
 /// tool it needs is missing) is nil: "not available" in the table, `null` in JSON — never a made-up number.

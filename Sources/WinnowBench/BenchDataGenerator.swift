@@ -1,4 +1,5 @@
 import Foundation
+import WinnowCore
 
 /// Writes a synthetic LLaVA-Instruct-158k-like data set for `winnow bench`: one JSON list (indented like
 /// the sample files) mixing the three kinds of llava_instruct_150k.json without a `type` field —

@@ -1,4 +1,5 @@
 import Foundation
+import WinnowCore
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,54 +1,55 @@
 import Foundation
 import GRDB
+@_spi(Testing) import WinnowCore
 import XCTest
-@testable import WinnowCore
 
 /// A temporary folder with its own database, for one test. Removed in `tearDown` by `CoreTestCase`.
-final class Sandbox {
-    let directory: URL
+public final class Sandbox {
+    public let directory: URL
 
-    init() throws {
+    public init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-core-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    var databasePath: String { directory.appendingPathComponent("test.sqlite").path }
+    public var databasePath: String { directory.appendingPathComponent("test.sqlite").path }
 
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+    public func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     /// Writes `text` as UTF-8 to `name` in the folder and returns its path.
     @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
+    public func write(_ name: String, _ text: String) throws -> String {
         try write(name, bytes: Array(text.utf8))
     }
 
     @discardableResult
-    func write(_ name: String, bytes: [UInt8]) throws -> String {
+    public func write(_ name: String, bytes: [UInt8]) throws -> String {
         let url = directory.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(bytes).write(to: url)
         return url.path
     }
 
-    func remove() { try? FileManager.default.removeItem(at: directory) }
+    public func remove() { try? FileManager.default.removeItem(at: directory) }
 }
 
-class CoreTestCase: XCTestCase {
-    var sandbox: Sandbox!
+/// A test with its own sandbox folder and database.
+open class CoreTestCase: XCTestCase {
+    public var sandbox: Sandbox!
     private var openedStore: Store?
 
-    override func setUpWithError() throws {
+    override open func setUpWithError() throws {
         sandbox = try Sandbox()
     }
 
-    override func tearDown() {
+    override open func tearDown() {
         openedStore = nil
         sandbox?.remove()
         sandbox = nil
     }
 
     /// The test's database, opened (and migrated) on first use.
-    var store: Store {
+    public var store: Store {
         get throws {
             if let openedStore { return openedStore }
             let opened = try Store(path: sandbox.databasePath)
@@ -59,13 +60,13 @@ class CoreTestCase: XCTestCase {
 
     /// Imports `files` (paths) and returns the summary.
     @discardableResult
-    func runImport(_ files: [String], captions: String? = nil, set: [(String, String)] = [], format: ImportFormat? = nil,
+    public func runImport(_ files: [String], captions: String? = nil, set: [(String, String)] = [], format: ImportFormat? = nil,
                    scoreLabels: Importer.ScoreLabels? = nil) throws -> Importer.Summary {
         try Importer(store: store).run(Importer.Options(files: files, captions: captions, setFields: set, format: format, scoreLabels: scoreLabels))
     }
 
     /// The error an import throws, or a test failure when it succeeds.
-    func importError(_ files: [String], captions: String? = nil, format: ImportFormat? = nil,
+    public func importError(_ files: [String], captions: String? = nil, format: ImportFormat? = nil,
                      file: StaticString = #filePath, line: UInt = #line) throws -> ImportError? {
         do {
             try runImport(files, captions: captions, format: format)
@@ -76,21 +77,21 @@ class CoreTestCase: XCTestCase {
         }
     }
 
-    func items() throws -> [Item] {
-        try store.pool.read { db in try Item.fetchAll(db, sql: "SELECT * FROM item ORDER BY id") }
+    public func items() throws -> [Item] {
+        try store.testRead { db in try Item.fetchAll(db, sql: "SELECT * FROM item ORDER BY id") }
     }
 
-    func item(_ key: String) throws -> Item? {
-        try store.pool.read { db in try Item.fetch(db, key: key) }
+    public func item(_ key: String) throws -> Item? {
+        try store.item(key: key)
     }
 
-    func count(_ table: String) throws -> Int {
-        try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
+    public func count(_ table: String) throws -> Int {
+        try store.testRead { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
     }
 
     /// Every row of every table, in rowid order: what "the database is unchanged" compares.
-    func dumpRows() throws -> String {
-        try store.pool.read { db in
+    public func dumpRows() throws -> String {
+        try store.testRead { db in
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             var out = ""
             for table in tables {
@@ -104,16 +105,15 @@ class CoreTestCase: XCTestCase {
     }
 
     /// The package root (for `data/` and `rubrics/`).
-    static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
+    public static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 }
 
 /// A small rubric for label tests: `quality` 1–5 (required), `hallucination` flag (required), `tone`
 /// choice (optional).
-enum TestRubric {
-    static let yaml = """
+public enum TestRubric {
+    public static let yaml = """
         name: test-rubric
         version: "1"
         criteria:
@@ -139,18 +139,18 @@ enum TestRubric {
 
         """
 
-    static func rubric() throws -> Rubric { try Rubric.parse(yaml: yaml, file: "test-rubric.yaml") }
+    public static func rubric() throws -> Rubric { try Rubric.parse(yaml: yaml, file: "test-rubric.yaml") }
 }
 
 extension String {
     /// The text as bytes, for `JSONParser` positions.
-    var bytes: [UInt8] { Array(utf8) }
+    public var bytes: [UInt8] { Array(utf8) }
 }
 
 extension CoreTestCase {
     /// Imports one LLaVA record per key and returns the items' ids, in `keys` order.
     @discardableResult
-    func makeItems(_ keys: [String], file: String = "items.jsonl") throws -> [Int64] {
+    public func makeItems(_ keys: [String], file: String = "items.jsonl") throws -> [Int64] {
         let lines = keys.map { key in
             JSONValue.object(JSONObject([
                 "id": .string(key),

@@ -1,11 +1,11 @@
 import Foundation
-import GRDB
+import WinnowCore
 
 /// The reward-model steps of `winnow bench`: synthetic labels with a learnable rule, the feature cache,
 /// and refit + re-rank timings.
 public enum BenchModelSteps {
-    /// The rubric the bench grades with (the bundled llava-quality criteria, written into the bench's
-    /// temporary folder so the bench does not depend on the current folder).
+    /// The one rubric every bench grades with (`winnow bench`, `winnow worker --bench`): the bundled
+    /// llava-quality criteria, kept here so the bench does not depend on the current folder.
     public static let rubricYAML = """
         name: llava-quality-bench
         version: "1.0"
@@ -52,6 +52,9 @@ public enum BenchModelSteps {
             weight: 0.5
         """
 
+    /// `rubricYAML`, parsed.
+    public static func rubric() throws -> Rubric { try Rubric.parse(yaml: rubricYAML, file: "llava-quality-bench.yaml") }
+
     /// Scores by a fixed rule of the item's text (so the model has signal), as the log stores them.
     static func syntheticScores(_ item: Item, rubric: Rubric) -> String {
         let answer = item.turns.filter { $0.from == "gpt" }.map(\.value).joined(separator: " ")
@@ -73,24 +76,14 @@ public enum BenchModelSteps {
     /// how many were saved.
     @discardableResult
     public static func seedLabels(store: Store, rubric: Rubric, annotator: String, count: Int, seed: UInt64 = 7) throws -> Int {
-        let stored = StoredRubric(rubric)
-        return try store.pool.write { db in
-            try stored.save(db)
-            var ids = try Int64.fetchAll(db, sql: """
-                SELECT id FROM item i WHERE NOT EXISTS (SELECT 1 FROM current_label c WHERE c.item_id = i.id) ORDER BY id
-                """)
-            var rng = SeededGenerator(seed: seed)
-            ids.shuffle(using: &rng)
-            var saved = 0
-            for id in ids.prefix(count) {
-                guard let item = try Item.fetch(db, id: id) else { continue }
-                _ = try LabelLog.append(
-                    db, itemId: id, annotator: annotator, role: .annotator, source: nil, rubricHash: stored.hash,
-                    scores: syntheticScores(item, rubric: rubric), activeSeconds: 20, note: nil, flag: false, at: Timestamp.now())
-                saved += 1
-            }
-            return saved
+        let log = LabelLog(store: store)
+        var ids = try log.unlabeledItemIds()
+        var rng = SeededGenerator(seed: seed)
+        ids.shuffle(using: &rng)
+        let labels = try ids.prefix(count).compactMap { id in
+            try store.item(id: id).map { (itemId: id, scores: syntheticScores($0, rubric: rubric)) }
         }
+        return try log.saveAll(labels, annotator: annotator, rubric: StoredRubric(rubric), activeSeconds: 20)
     }
 
     /// One refit of the whole pool (with `matrix`, the worker's in-memory feature cache) and the queue's

@@ -1,4 +1,5 @@
 import Foundation
+import WinnowCore
 
 /// A generated pool of LLaVA-like candidate answers with a known quality, for `winnow simulate --synthetic`.
 ///

@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-@testable import WinnowCore
+@testable import WinnowBench
+import WinnowCore
+import WinnowTestSupport
 
 /// The bench's generator, statistics and result shapes. Nothing here times anything.
 final class BenchTests: XCTestCase {

@@ -1,30 +1,29 @@
+import WinnowCore
 import XCTest
-@testable import WinnowCore
 
 /// Shared helpers for the rubric tests.
-enum RubricFixture {
+public enum RubricFixture {
     /// The package root, for the bundled `rubrics/`.
-    static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
+    public static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static func bundled(_ name: String) -> String {
+    public static func bundled(_ name: String) -> String {
         packageRoot.appendingPathComponent("rubrics/\(name)").path
     }
 
     /// A rubric whose only criterion is `criterion` (YAML lines indented by four spaces, after
     /// `  - id: a`): the criterion's fields start on line 5.
-    static func oneCriterion(_ criterion: String) -> String {
+    public static func oneCriterion(_ criterion: String) -> String {
         "name: t\nversion: 1\ncriteria:\n  - id: a\n" + criterion
     }
 
-    static func parse(_ yaml: String, file: String = "r.yaml") throws -> Rubric {
+    public static func parse(_ yaml: String, file: String = "r.yaml") throws -> Rubric {
         try Rubric.parse(yaml: yaml, file: file)
     }
 
     /// The error `yaml` is refused with, as text; nil (and a test failure) if it is accepted.
-    static func error(_ yaml: String, file: StaticString = #filePath, line: UInt = #line) -> String? {
+    public static func error(_ yaml: String, file: StaticString = #filePath, line: UInt = #line) -> String? {
         do {
             _ = try Rubric.parse(yaml: yaml, file: "r.yaml")
             XCTFail("expected the rubric to be refused", file: file, line: line)
