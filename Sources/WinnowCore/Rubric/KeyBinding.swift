@@ -9,9 +9,9 @@ public struct KeyBinding: Sendable, Hashable {
     }
 
     /// Keys the screens use for themselves (save, undo, previous, next, go to, comment, flag, open,
-    /// quit, down, up, help, guidelines), so a rubric may not bind them. Tab, Enter, the arrows and PgUp/PgDn are
+    /// quit, down, up, help, guidelines, search), so a rubric may not bind them. Tab, Enter, the arrows and PgUp/PgDn are
     /// reserved too but are not printable characters, so a rubric cannot name them anyway.
-    public static let reserved: Set<Character> = ["s", "u", "p", "n", "g", "c", "f", "o", "q", "j", "k", "?", "i"]
+    public static let reserved: Set<Character> = ["s", "u", "p", "n", "g", "c", "f", "o", "q", "j", "k", "?", "i", "/"]
 
     /// Whether `key` may be bound by a rubric: one printable character (no space or control
     /// character) that the screens do not reserve.

@@ -252,7 +252,7 @@ struct RubricParser {
                     throw fail(charNode, fieldPath, "'\(scalar.string)' is not a single character")
                 }
                 if KeyBinding.reserved.contains(char) {
-                    throw fail(charNode, fieldPath, "'\(char)' is reserved by the grading screens (reserved: s u p n g c f o q j k ? i Tab Enter arrows PgUp PgDn)")
+                    throw fail(charNode, fieldPath, "'\(char)' is reserved by the grading screens (reserved: s u p n g c f o q j k ? i / Tab Enter arrows PgUp PgDn)")
                 }
                 if !KeyBinding.isBindable(char) {
                     throw fail(charNode, fieldPath, "\(Self.quoted(char)) is not a printable character")

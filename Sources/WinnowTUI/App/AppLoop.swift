@@ -106,6 +106,10 @@ public final class AppLoop {
             stack.append(next)
         case .pop:
             if let i = stack.lastIndex(where: { $0 === screen }) { stack.remove(at: i) }
+        case .replace(let next):
+            if let i = stack.lastIndex(where: { $0 === screen }) { stack.remove(at: i) }
+            next.resize(width: size.width, height: size.height)
+            stack.append(next)
         case .quit:
             stack.removeAll()
         }

@@ -15,6 +15,8 @@ public enum ScreenTransition {
     case push(any Screen)
     /// Take this screen off the stack; the one below is shown again.
     case pop
+    /// Take this screen off the stack and put another in its place (a prompt that leads to a chooser).
+    case replace(any Screen)
     /// End the app (everything saved is kept).
     case quit
 }

@@ -68,7 +68,7 @@ final class RubricKeyTests: XCTestCase {
             let yaml = RubricFixture.oneCriterion("    title: A\n    question: Q\n    kind: flag\n    better: true\n    keys: {true: '\(key)'}\n")
             XCTAssertEqual(
                 RubricFixture.error(yaml),
-                "r.yaml:9:18: criteria[0].keys.true: '\(key)' is reserved by the grading screens (reserved: s u p n g c f o q j k ? i Tab Enter arrows PgUp PgDn)")
+                "r.yaml:9:18: criteria[0].keys.true: '\(key)' is reserved by the grading screens (reserved: s u p n g c f o q j k ? i / Tab Enter arrows PgUp PgDn)")
         }
     }
 

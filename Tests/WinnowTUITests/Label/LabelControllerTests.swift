@@ -114,15 +114,61 @@ final class LabelControllerTests: XCTestCase {
         let screen = try fixture.controller()
         try screen.press(.char("g"))
         try screen.type("item3")
-        XCTAssertTrue(screen.frame().text.contains("go to item key: item3"))
+        XCTAssertTrue(screen.frame().text.contains("go to item key (or part of it): item3"))
         try screen.press(.enter)
         XCTAssertEqual(screen.state.item?.key, "item3")
         XCTAssertEqual(screen.state.reason, "jumped to by key")
         try screen.press(.char("g"))
         try screen.type("nope")
         try screen.press(.enter)
-        XCTAssertEqual(screen.state.message, "No item with key nope")
+        XCTAssertEqual(screen.state.message, "No item key contains nope")
         XCTAssertEqual(screen.state.item?.key, "item3")
+    }
+
+    func testGoToAPartOfAKeyGoesToTheOneMatchOrListsSeveral() throws {
+        let fixture = try LabelFixture(records: ["alpha-110", "alpha-111", "beta-2"].map { key in
+            #"{"id": "\#(key)", "conversations": [{"from": "human", "value": "Q \#(key)?"}, {"from": "gpt", "value": "A."}]}"#
+        })
+        let screen = try fixture.controller()
+        try screen.press(.char("g"))
+        try screen.type("beta")
+        try screen.press(.enter)
+        XCTAssertEqual(screen.state.item?.key, "beta-2", "one key contains it: straight there")
+        try screen.press(.char("g"))
+        try screen.type("11")
+        try screen.press(.enter)
+        let chooser = try XCTUnwrap(screen.app.top as? ChooserScreen, "several match: a list")
+        XCTAssertEqual(chooser.entries, ["alpha-110", "alpha-111"])
+        XCTAssertTrue(screen.frame().text.contains("keys containing 11 (2 of 2)"))
+        try screen.press(.down, .enter)
+        XCTAssertTrue(screen.app.top === screen.controller)
+        XCTAssertEqual(screen.state.item?.key, "alpha-111")
+        XCTAssertEqual(screen.state.reason, "jumped to by key")
+        // Keys starting with the text come first.
+        XCTAssertEqual(try fixture.store.itemKeys(containing: "a", limit: 10).keys, ["alpha-110", "alpha-111", "beta-2"])
+        XCTAssertEqual(try fixture.store.itemKeys(containing: "a", limit: 2).more, true)
+    }
+
+    func testSlashSearchesTheItemsTextAndListsTheMatchesWithAnExcerpt() throws {
+        let fixture = try LabelFixture()
+        let screen = try fixture.controller()
+        try screen.press(.char("/"))
+        try screen.type("ANSWER 3")
+        try screen.press(.enter)
+        XCTAssertEqual(screen.state.item?.key, "item3", "one match (case ignored): straight there")
+        try screen.press(.char("/"))
+        try screen.type("question")
+        try screen.press(.enter)
+        let chooser = try XCTUnwrap(screen.app.top as? ChooserScreen)
+        XCTAssertEqual(chooser.entries.count, 4)
+        XCTAssertTrue(chooser.entries[1].hasPrefix("item2  "), chooser.entries[1])
+        XCTAssertTrue(chooser.entries[1].contains("Question 2?"), chooser.entries[1])
+        try screen.press(.escape)
+        XCTAssertTrue(screen.app.top === screen.controller)
+        try screen.press(.char("/"))
+        try screen.type("zebra")
+        try screen.press(.enter)
+        XCTAssertEqual(screen.state.message, "No item's text contains zebra")
     }
 
     func testNoteAndFlagAreSavedWithTheLabel() throws {

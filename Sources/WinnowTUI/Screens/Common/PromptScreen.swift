@@ -10,13 +10,21 @@ public final class PromptScreen: Screen {
 
     public let label: String
     public private(set) var editor: LineEditor
-    private let accept: (String) throws -> Void
+    private let accept: (String) throws -> (any Screen)?
     private let cancel: () -> Void
 
-    public init(label: String, text: String = "", accept: @escaping (String) throws -> Void, cancel: @escaping () -> Void = {}) {
+    public convenience init(label: String, text: String = "", accept: @escaping (String) throws -> Void, cancel: @escaping () -> Void = {}) {
+        self.init(label: label, text: text, then: { text in
+            try accept(text)
+            return nil
+        }, cancel: cancel)
+    }
+
+    /// `then` may return a screen to show in the prompt's place (a chooser of what the text matched).
+    public init(label: String, text: String = "", then: @escaping (String) throws -> (any Screen)?, cancel: @escaping () -> Void = {}) {
         self.label = label
         editor = LineEditor(text)
-        self.accept = accept
+        self.accept = then
         self.cancel = cancel
     }
 
@@ -37,7 +45,7 @@ public final class PromptScreen: Screen {
         guard case .key(let key) = event else { return .stay }
         switch Self.keys.action(for: key) {
         case .accept:
-            try accept(editor.string)
+            if let next = try accept(editor.string) { return .replace(next) }
             return .pop
         case .cancel:
             cancel()

@@ -7,6 +7,7 @@ public enum LabelIntent: Sendable, Equatable {
     case previous
     case next
     case goTo
+    case search
     case editNote
     case help
     case guidelines
@@ -17,5 +18,5 @@ public enum LabelIntent: Sendable, Equatable {
 /// Everything a key of the labeling screen can do, as its key map names it.
 public enum LabelAction: Sendable, Hashable {
     case save, nextCriterion, previousCriterion, skip, undo, help, guidelines, quit, previous, next
-    case note, flag, goTo, openImage, scrollDown, scrollUp, pageDown, pageUp, top, clear
+    case note, flag, goTo, search, openImage, scrollDown, scrollUp, pageDown, pageUp, top, clear
 }

@@ -145,10 +145,15 @@ public final class LabelController: Screen {
         case .quit: return .quit
         case .save, .skip, .undo, .previous, .next: break
         case .goTo:
-            return .push(PromptScreen(label: "go to item key:") { [weak self] text in
+            return .push(PromptScreen(label: "go to item key (or part of it):", then: { [weak self] text in
                 let key = text.trimmingCharacters(in: .whitespaces)
-                if !key.isEmpty { try self?.goTo(key) }
-            })
+                return key.isEmpty ? nil : try self?.find(key)
+            }))
+        case .search:
+            return .push(PromptScreen(label: "search items' text:", then: { [weak self] text in
+                let needle = text.trimmingCharacters(in: .whitespaces)
+                return needle.isEmpty ? nil : try self?.search(needle)
+            }))
         case .editNote:
             return .push(PromptScreen(label: "note:", text: state.note, accept: { [weak self] text in
                 guard let self else { return }
@@ -273,6 +278,42 @@ public final class LabelController: Screen {
         case .saved(let item): try showSaved(item)
         case .resume: try resumeQueue()
         }
+    }
+
+    /// How many matches a chooser lists.
+    static let chooserLimit = 200
+
+    /// `g`: the item with this key, else the one key containing it, else a chooser of those that do.
+    private func find(_ text: String) throws -> (any Screen)? {
+        if try store.item(key: text) != nil {
+            try goTo(text)
+            return nil
+        }
+        let (keys, more) = try store.itemKeys(containing: text, limit: Self.chooserLimit)
+        switch keys.count {
+        case 0: state.message = "No item key contains \(text)"
+        case 1: try goTo(keys[0])
+        default:
+            return ChooserScreen(title: "keys containing \(text)" + (more ? ", first \(keys.count)" : ""), entries: keys) { [weak self] i in
+                try self?.goTo(keys[i])
+            }
+        }
+        return nil
+    }
+
+    /// `/`: the items whose text contains `needle`, as a chooser (one match: straight to it).
+    private func search(_ needle: String) throws -> (any Screen)? {
+        let (matches, more) = try store.searchItems(needle, limit: Self.chooserLimit)
+        switch matches.count {
+        case 0: state.message = "No item's text contains \(needle)"
+        case 1: try goTo(matches[0].key)
+        default:
+            let entries = matches.map { "\($0.key)  \($0.excerpt)" }
+            return ChooserScreen(title: "items with \(needle)" + (more ? ", first \(matches.count)" : ""), entries: entries) { [weak self] i in
+                try self?.goTo(matches[i].key)
+            }
+        }
+        return nil
     }
 
     private func goTo(_ key: String) throws {

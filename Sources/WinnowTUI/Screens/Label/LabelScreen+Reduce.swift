@@ -18,7 +18,8 @@ public enum LabelScreen {
                    help: "walk this session's history (p / n too); edit a saved label", short: "history"),
         KeyCommand(.char("c"), .note, help: "add a note to the label", short: "note"),
         KeyCommand(.char("f"), .flag, help: "flag the item for the lead", short: "flag"),
-        KeyCommand(.char("g"), .goTo, help: "go to an item by key", short: "go to"),
+        KeyCommand(.char("g"), .goTo, help: "go to an item by its key, or a part of it (a list when several match)", short: "go to"),
+        KeyCommand(.char("/"), .search, help: "search the items' text (turns, captions, image path)", short: "search"),
         KeyCommand(.char("o"), .openImage, help: "open the image in a viewer ($WINNOW_IMAGE_VIEWER, else xdg-open)", short: "image"),
         KeyCommand("j/k", [(.char("j"), .scrollDown), (.char("k"), .scrollUp), (.pageDown, .pageDown), (.pageUp, .pageUp), (.home, .top)],
                    help: "scroll the item (PgUp/PgDn by pages, Home to the top)", short: "scroll"),
@@ -26,7 +27,7 @@ public enum LabelScreen {
     ], notes: [KeyHint(keys: "value keys", help: "set the focused criterion, focus moves on", short: "set")])
 
     /// The keys that still work when nothing is left to grade.
-    public static let emptyQueueKeys = keys.restricted(to: [.undo, .previous, .goTo, .help, .guidelines, .quit])
+    public static let emptyQueueKeys = keys.restricted(to: [.undo, .previous, .goTo, .search, .help, .guidelines, .quit])
 
     /// Applies `key` to `state`; returns the intent the controller must carry out, if any.
     public static func reduce(_ state: inout LabelScreenState, _ key: Key) -> LabelIntent? {
@@ -40,6 +41,7 @@ public enum LabelScreen {
             case .undo: return .undo
             case .previous: return .previous
             case .goTo: return .goTo
+            case .search: return .search
             default:
                 state.message = "Nothing left to grade here. " + emptyQueueKeys.footer.map { "\($0.keys) \($0.short)" }.joined(separator: " · ")
             }
@@ -76,6 +78,7 @@ public enum LabelScreen {
             case .previous: return .previous
             case .next: return .next
             case .goTo: return .goTo
+            case .search: return .search
             case .note: return .editNote
             case .flag:
                 state.flag.toggle()
