@@ -32,6 +32,9 @@ public final class Store: Sendable {
         configuration.busyMode = .timeout(Store.busyTimeout)
         configuration.label = "winnow"
         configuration.prepareDatabase(Store.prepareConnection)
+        // Opening a pool switches the file to WAL and migrating adds tables: never do either to a file
+        // that is not a Winnow database (another application's SQLite file, a text file).
+        if let reason = Store.notAWinnowDatabase(path) { throw StoreError.cannotOpen(path: path, reason: reason) }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
@@ -53,6 +56,28 @@ public final class Store: Sendable {
 
     /// Runs `body` in one write transaction, committed when it returns (rolled back if it throws).
     func write<T>(_ body: (Database) throws -> T) throws -> T { try pool.write(body) }
+
+    /// Why the file at `path` must not be opened as a store, or nil: a missing or empty file becomes a new
+    /// store, and a Winnow database has GRDB's migration table. A file that is not SQLite, or an SQLite
+    /// file with tables but no migrations (another application's), is refused, read without a change.
+    static func notAWinnowDatabase(_ path: String) -> String? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = attributes[.size] as? Int, size > 0
+        else { return nil }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }  // the open reports it
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        try? handle.close()
+        guard header == Data("SQLite format 3\0".utf8) else {
+            return "the file is not an SQLite database (give a new file name, or a Winnow database)"
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        guard let queue = try? DatabaseQueue(path: path, configuration: configuration),
+              let names = try? queue.read({ db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") })
+        else { return nil }  // the pool's own open says what is wrong
+        if names.isEmpty || names.contains("grdb_migrations") { return nil }
+        return "the file is an SQLite database of another application (tables \(names.prefix(5).joined(separator: ", "))), not a Winnow database; it was left as it was"
+    }
 
     /// What every connection to a store's file runs when it opens.
     static func prepareConnection(_ db: Database) throws {
