@@ -77,8 +77,10 @@ public final class AppLoop {
         }
     }
 
-    /// The composed frame: the topmost screen that is not an overlay, with the overlays above it drawn on.
+    /// The composed frame: the topmost screen that is not an overlay, with the overlays above it drawn on;
+    /// below the minimum size, for every screen, the too-small message.
     public func frame() -> Grid {
+        if let small = ScreenFrame.tooSmall(width: size.width, height: size.height) { return small }
         let base = stack.lastIndex { !$0.isOverlay } ?? 0
         var grid: Grid?
         for screen in stack[base...] {

@@ -29,7 +29,8 @@ public protocol AppMessage: Sendable {}
 /// the terminal (this target cannot: it does not depend on ncurses).
 public protocol Screen: AnyObject {
     /// Draws the screen at this size. An overlay (`isOverlay`) draws over `below`, the frame of the
-    /// screen under it; other screens get nil.
+    /// screen under it; other screens get nil. The loop asks only at `ScreenFrame`'s minimum size or
+    /// larger (below it, it shows the too-small message itself).
     func render(width: Int, height: Int, below: Grid?) -> Grid
     /// Handles one event.
     func handle(_ event: ScreenEvent) throws -> ScreenTransition

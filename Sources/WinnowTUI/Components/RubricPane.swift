@@ -66,20 +66,29 @@ public struct RubricPane {
         guard best.lines.count <= rect.height else {
             return Self.drawLines(lines(width: rect.width, detail: .chosenOnly), into: &grid, rect: rect)
         }
-        // Spend the rows left on whole anchors, the chosen value's first.
+        // Spend the rows left on whole anchors, the chosen value's first: each costs its wrapped lines
+        // beyond the one it has already.
         if let focus, rubric.criteria.indices.contains(focus) {
             let criterion = rubric.criteria[focus]
             let chosen = values[criterion.id]
             let order = criterion.values.filter { $0 == chosen } + criterion.values.filter { $0 != chosen }
-            for value in order where criterion.anchors[value] != nil {
-                let trial = lines(width: rect.width, detail: .oneLine(full: full.union([value])))
-                if trial.lines.count <= rect.height {
+            var rows = best.lines.count
+            for value in order {
+                guard let anchor = criterion.anchors[value] else { continue }
+                let extra = Self.wrapAnchor(anchor, width: rect.width).count - 1
+                if rows + extra <= rect.height {
                     full.insert(value)
-                    best = trial
+                    rows += extra
                 }
             }
+            if !full.isEmpty { best = lines(width: rect.width, detail: .oneLine(full: full)) }
         }
         Self.drawLines(best, into: &grid, rect: rect)
+    }
+
+    /// An anchor wrapped whole in a pane `width` wide (indented under its key).
+    static func wrapAnchor(_ anchor: String, width: Int) -> [String] {
+        WordWrap.wrap(Sanitizer.displayable(anchor), width: max(1, width - 6))
     }
 
     struct Span {
@@ -142,7 +151,7 @@ public struct RubricPane {
                     if case .oneLine(let full) = detail { oneLine = !full.contains(value) }
                     let wrappedAnchor = oneLine
                         ? [TextWidth.truncate(Sanitizer.displayableLine(anchor), to: max(1, width - 6))]
-                        : WordWrap.wrap(Sanitizer.displayable(anchor), width: max(1, width - 6))
+                        : Self.wrapAnchor(anchor, width: width)
                     for (i, line) in wrappedAnchor.enumerated() {
                         let style = value == chosen ? Theme.focus : .plain
                         lines.append([Span(text: (i == 0 ? prefix : "      ") + line, style: style)])

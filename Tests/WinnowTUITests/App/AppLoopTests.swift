@@ -74,6 +74,16 @@ final class AppLoopTests: XCTestCase {
         XCTAssertFalse(try app.send(.char("q")))
     }
 
+    func testBelowTheMinimumSizeTheLoopSaysSoForEveryScreenOverlaysIncluded() throws {
+        let app = AppLoop(root: CounterScreen())
+        try app.send(.char("h"))
+        try app.send(.resize(width: 60, height: 20))
+        XCTAssertTrue(app.frame().text.contains("terminal too small (needs 80x24)"))
+        XCTAssertFalse(app.frame().text.contains("add one"), "the help is not drawn into a broken layout")
+        try app.send(.resize(width: 80, height: 24))
+        XCTAssertTrue(app.frame().text.contains("add one"))
+    }
+
     func testAResizeReachesEveryScreenOnTheStack() throws {
         let screen = CounterScreen()
         let app = AppLoop(root: screen)

@@ -65,10 +65,12 @@ extension Store {
     /// About 60 characters of `text` around the first occurrence of `needle`, on one line.
     static func excerpt(_ text: String, around needle: String) -> String {
         let flat = text.replacingOccurrences(of: "\n", with: " ")
-        guard let range = flat.lowercased().range(of: needle) else { return String(flat.prefix(60)) }
-        let offset = flat.lowercased().distance(from: flat.lowercased().startIndex, to: range.lowerBound)
-        let start = max(0, offset - 20)
+        let lower = flat.lowercased()
+        guard let range = lower.range(of: needle) else { return String(flat.prefix(60)) }
+        let offset = lower.distance(from: lower.startIndex, to: range.lowerBound)
         let chars = Array(flat)
+        // Lowercasing can change how many characters a text has: the offset is clamped to the original.
+        let start = min(chars.count, max(0, offset - 20))
         let slice = String(chars[start..<min(chars.count, start + 60)])
         return (start > 0 ? "…" : "") + slice + (start + 60 < chars.count ? "…" : "")
     }

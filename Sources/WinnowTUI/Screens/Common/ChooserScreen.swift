@@ -45,7 +45,6 @@ public final class ChooserScreen: Screen {
     private var shownCount: Int { shown.count }
 
     public func render(width: Int, height: Int, below: Grid?) -> Grid {
-        if let small = ScreenFrame.tooSmall(width: width, height: height) { return small }
         var grid = below ?? Grid(width: width, height: height)
         let b = box(width: width, height: height)
         grid.fill(b, style: Theme.overlay)

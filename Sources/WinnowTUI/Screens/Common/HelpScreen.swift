@@ -11,7 +11,6 @@ public final class HelpScreen: Screen {
     public var isOverlay: Bool { true }
 
     public func render(width: Int, height: Int, below: Grid?) -> Grid {
-        if let small = ScreenFrame.tooSmall(width: width, height: height) { return small }
         var grid = below ?? Grid(width: width, height: height)
         ScreenFrame.drawHelp(hints, title: title, into: &grid)
         ScreenFrame.drawFooter([KeyHint(keys: "any key", help: "close", short: "close")], into: &grid, y: height - 1)

@@ -31,7 +31,6 @@ public final class PromptScreen: Screen {
     public var isOverlay: Bool { true }
 
     public func render(width: Int, height: Int, below: Grid?) -> Grid {
-        if let small = ScreenFrame.tooSmall(width: width, height: height) { return small }
         var grid = below ?? Grid(width: width, height: height)
         let y = height - 2
         grid.fill(Rect(x: 0, y: y, width: width, height: 1), style: Theme.prompt)
