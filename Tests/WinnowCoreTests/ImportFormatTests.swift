@@ -237,6 +237,13 @@ final class ImportFormatTests: CoreTestCase {
         XCTAssertEqual(try count("item"), 0)
     }
 
+    func testMMInstructQuestionsWithoutAnswersAreAnErrorNotAnEmptyImport() throws {
+        let files = try writeMMInstruct()
+        XCTAssertEqual(try importError([files.questions])?.description,
+                       "\(files.questions): MM-Instruct questions give no items on their own: import them with their answer files in the same command (winnow import \(files.questions) answers/*.jsonl)")
+        XCTAssertEqual(try count("item"), 0)
+    }
+
     func testMMInstructAnswerToAnUnknownQuestionIsAnError() throws {
         let files = try writeMMInstruct()
         let stray = try sandbox.write("mm/answers/stray.jsonl", #"{"question_id": 7, "prompt": "?", "text": "x", "model_id": "S"}"# + "\n")

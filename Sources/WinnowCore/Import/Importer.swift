@@ -123,6 +123,11 @@ public struct Importer {
             let answers = plans.first { $0.format == .mmInstructAnswers }!.reader.path
             throw ImportError(file: answers, message: "MM-Instruct answers need their question file in the same command (winnow import questions.jsonl \(answers) ...)")
         }
+        if plans.contains(where: { $0.format == .mmInstructQuestions }) && !plans.contains(where: { $0.format == .mmInstructAnswers }) {
+            // A question file is what its answers are graded against: on its own it gives no item at all.
+            let file = plans.first { $0.format == .mmInstructQuestions }!.reader.path
+            throw ImportError(file: file, message: "MM-Instruct questions give no items on their own: import them with their answer files in the same command (winnow import \(file) answers/*.jsonl)")
+        }
 
         let importedAt = Timestamp.now()
         // Each file's SHA-256 (for the manifest, and to know a file imported before byte for byte) is
