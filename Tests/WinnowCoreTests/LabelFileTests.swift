@@ -119,7 +119,7 @@ final class LabelFileTests: CoreTestCase {
         try assertRefused(#"{"item": "i1", "annotator": "a", "who": "x", \#(ok)}"#,
                           field: "who", message: "unknown field (a label line has: annotator, at, flag, item, note, role, scores, seconds, source)")
         try assertRefused(#"{"item": "i1", "annotator": "a", "source": "s", \#(ok)}"#,
-                          field: "source", message: #"only labels with role "imported" have a source"#)
+                          field: "source", message: #"only labels with role "imported" (where the scores came from) or "gold" (how it was settled) have a source"#)
         try assertRefused(#"{"item": "i1", "annotator": "a", "seconds": -1, \#(ok)}"#,
                           field: "seconds", message: "expected a number of seconds from 0 to 86400 (a day), found -1")
         try assertRefused(#"{"item": "i1", "annotator": "a", "flag": "yes", \#(ok)}"#,

@@ -94,7 +94,9 @@ public enum LabelFile {
         if let source { try RecordFields.refuseNUL(source, "source", "a name") }
         let note = try fields.optionalString("note")
         if let note { try RecordFields.refuseNUL(note, "note", "a note") }
-        if source != nil && role != .imported { throw RecordProblem("source", "only labels with role \"imported\" have a source") }
+        if source != nil && role == .annotator {
+            throw RecordProblem("source", "only labels with role \"imported\" (where the scores came from) or \"gold\" (how it was settled) have a source")
+        }
         guard let scoresValue = fields.object["scores"] else { throw RecordProblem("scores", "missing") }
         guard let scoresObject = scoresValue.objectValue else { throw RecordProblem("scores", "expected an object, found \(scoresValue.typeName)") }
         var values: [String: ScoreValue] = [:]
@@ -137,7 +139,7 @@ public enum LabelFile {
             flag = b
         }
         return Line(
-            item: item, annotator: annotator, role: role, source: role == .imported ? (source ?? annotator) : nil,
+            item: item, annotator: annotator, role: role, source: role == .imported ? (source ?? annotator) : (role == .gold ? source : nil),
             scores: LabelLog.scoresJSON(values, rubric: rubric), seconds: seconds, at: at, note: note,
             flag: flag)
     }
@@ -148,7 +150,7 @@ public enum LabelFile {
         var object = JSONObject([
             "item": .string(label.itemKey), "annotator": .string(event.annotator), "role": .string(event.role.rawValue),
         ])
-        if event.role == .imported, let source = event.source { object["source"] = .string(source) }
+        if event.role != .annotator, let source = event.source { object["source"] = .string(source) }
         object["scores"] = (try? JSONParser.parse(event.scores ?? "{}")) ?? .object(JSONObject())
         object["seconds"] = .number(event.activeSeconds)
         object["at"] = .string(event.at)

@@ -10,6 +10,7 @@ public struct ConfigKey: Sendable, Equatable {
         case integer(ClosedRange<Int>)
         case fraction
         case seconds
+        case boolean
     }
 
     public var name: String
@@ -42,9 +43,19 @@ public struct ConfigKey: Sendable, Equatable {
         name: "seed", defaultValue: "0", kind: .integer(0...Int(Int32.max)),
         help: "seed for the spread order, exploration and the overlap sample")
 
+    public static let autoAcceptUnanimous = ConfigKey(
+        name: "auto_accept_unanimous", defaultValue: "true", kind: .boolean,
+        help: "winnow review accepts items on which every annotator (two or more) agrees as gold, marked automatic")
+    public static let controlFraction = ConfigKey(
+        name: "control_fraction", defaultValue: "0", kind: .fraction,
+        help: "share of served items that are control items: items with gold, unmarked, scored against it")
+    public static let controlMinAgreement = ConfigKey(
+        name: "control_min_agreement", defaultValue: "0.7", kind: .fraction,
+        help: "an annotator whose agreement with gold on control items falls below this is marked for the lead")
+
     public static let all: [ConfigKey] = [
         idleSeconds, leaseSeconds, refitEveryLabels, refitEverySeconds, exploreFraction, overlap,
-        minAnnotators, seed,
+        minAnnotators, seed, autoAcceptUnanimous, controlFraction, controlMinAgreement,
     ]
 
     public static func named(_ name: String) -> ConfigKey? { all.first { $0.name == name } }
@@ -68,6 +79,12 @@ public struct ConfigKey: Sendable, Equatable {
                 return .failure(.invalidValue(key: name, value: text, expected: "a number of seconds above 0"))
             }
             return .success(JSONValue.format(x))
+        case .boolean:
+            switch trimmed.lowercased() {
+            case "true", "yes", "on", "1": return .success("true")
+            case "false", "no", "off", "0": return .success("false")
+            default: return .failure(.invalidValue(key: name, value: text, expected: "true or false"))
+            }
         }
     }
 }
@@ -133,5 +150,9 @@ public struct Config: Sendable {
 
     public func integer(_ key: ConfigKey) throws -> Int {
         Int(try get(key.name).value) ?? Int(key.defaultValue)!
+    }
+
+    public func bool(_ key: ConfigKey) throws -> Bool {
+        try get(key.name).value == "true"
     }
 }

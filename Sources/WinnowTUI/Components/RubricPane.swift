@@ -29,9 +29,11 @@ public struct RubricPane {
     /// Model predictions per criterion id.
     public var hints: [String: String]
     public var columns: [Column]
+    /// A word after a criterion's title, highlighted ("disputed" on a lead's review).
+    public var marks: [String: String]
 
     public init(rubric: Rubric, values: [String: ScoreValue], focus: Int?, typed: String = "", missing: Set<String> = [],
-                hints: [String: String] = [:], columns: [Column] = []) {
+                hints: [String: String] = [:], columns: [Column] = [], marks: [String: String] = [:]) {
         self.rubric = rubric
         self.values = values
         self.focus = focus
@@ -39,6 +41,7 @@ public struct RubricPane {
         self.missing = missing
         self.hints = hints
         self.columns = columns
+        self.marks = marks
     }
 
     static func valueLabel(_ value: ScoreValue) -> String {
@@ -108,6 +111,7 @@ public struct RubricPane {
             head.append(Span(text: criterion.title, style: focused ? Theme.focus : Theme.title))
             if criterion.required { head.append(Span(text: values[criterion.id] == nil ? " *" : "", style: isMissing ? Theme.warning : Theme.dim)) }
             if isMissing { head.append(Span(text: " required", style: Theme.warning)) }
+            if let mark = marks[criterion.id] { head.append(Span(text: " " + mark, style: Theme.warning)) }
             if let hint = hints[criterion.id] { head.append(Span(text: "  model " + hint, style: Theme.dim)) }
             for column in columns {
                 let shown = column.values[criterion.id].map(Self.valueLabel) ?? "·"

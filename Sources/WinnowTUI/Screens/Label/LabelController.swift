@@ -392,25 +392,7 @@ public final class LabelController: Screen {
         currentItem = id
         lease.leased(now: now())
         clock = ActiveClock(idleSeconds: idleSeconds, now: now())
-        let path = item.image.map(resolve)
-        let missing = path.map { !FileManager.default.fileExists(atPath: $0) } ?? false
-        var fields: [(String, String)] = []
-        // Only descriptive fields: a file's own score or the model that wrote the answer would bias the grade.
-        for member in item.fields.members where LabelController.shownFields.contains(member.key) {
-            switch member.value {
-            case .string(let s): fields.append((member.key, s.count > 40 ? String(s.prefix(40)) + "…" : s))
-            case .number(let n): fields.append((member.key, n))
-            case .bool(let b): fields.append((member.key, b ? "true" : "false"))
-            default: continue
-            }
-        }
-        state.item = .init(
-            key: item.key, group: item.group, image: item.image, imageMissing: missing, captions: item.captions,
-            turns: item.turns, fields: fields)
-        if item.turnIndex != nil {
-            state.item?.gradedTurn = item.turns.count - 1
-            state.item?.contextCandidateTurns = (try? store.candidateContextTurns(of: item)) ?? []
-        }
+        state.item = Self.view(of: item, store: store, imagePath: item.image.map(resolve))
         state.reason = reason.text
         state.reasonValue = reason
         state.values = [:]
@@ -423,6 +405,35 @@ public final class LabelController: Screen {
         state.editing = false
         state.modelHints = showModel ? model.hints(for: id) : [:]
         renderPreview()
+    }
+
+    /// What the item pane shows of an item (shared with the lead's review).
+    static func view(of item: Item, store: Store, imagePath path: String?) -> ItemView {
+        let missing = path.map { !FileManager.default.fileExists(atPath: $0) } ?? false
+        var fields: [(String, String)] = []
+        // Only descriptive fields: a file's own score or the model that wrote the answer would bias the grade.
+        for member in item.fields.members where LabelController.shownFields.contains(member.key) {
+            switch member.value {
+            case .string(let s): fields.append((member.key, s.count > 40 ? String(s.prefix(40)) + "…" : s))
+            case .number(let n): fields.append((member.key, n))
+            case .bool(let b): fields.append((member.key, b ? "true" : "false"))
+            default: continue
+            }
+        }
+        var view = ItemView(
+            key: item.key, group: item.group, image: item.image, imageMissing: missing, captions: item.captions,
+            turns: item.turns, fields: fields)
+        if item.turnIndex != nil {
+            view.gradedTurn = item.turns.count - 1
+            view.contextCandidateTurns = (try? store.candidateContextTurns(of: item)) ?? []
+        }
+        return view
+    }
+
+    static func resolve(_ image: String, in imagesDirectory: String?) -> String {
+        if image.hasPrefix("/") { return image }
+        guard let dir = imagesDirectory else { return image }
+        return (dir as NSString).appendingPathComponent(image)
     }
 
     private func resolve(_ image: String) -> String {

@@ -48,18 +48,7 @@ public enum LabelScreen {
             return nil
         }
         let count = max(1, state.rubric.criteria.count)
-        // A typed value under way takes Enter, Tab and Backspace for itself.
-        if !state.typed.isEmpty {
-            switch key {
-            case .enter, .tab:
-                finishTyping(&state)
-                return nil
-            case .backspace, .delete:
-                state.typed.removeLast()
-                return nil
-            default: break
-            }
-        }
+        if continueTyping(&state, key) { return nil }
         if let action = keys.action(for: key) {
             switch action {
             case .nextCriterion: state.focus = (state.focus + 1) % count
@@ -97,7 +86,30 @@ public enum LabelScreen {
             }
             return nil
         }
-        guard case .char(let c) = key, let criterion = state.focusedCriterion else { return nil }
+        valueKey(&state, key)
+        return nil
+    }
+
+    /// A typed value under way takes Enter, Tab and Backspace for itself; true when `key` was one of them.
+    /// Every screen that grades calls this before its own key map.
+    public static func continueTyping(_ state: inout LabelScreenState, _ key: Key) -> Bool {
+        guard !state.typed.isEmpty else { return false }
+        switch key {
+        case .enter, .tab:
+            finishTyping(&state)
+            return true
+        case .backspace, .delete:
+            state.typed.removeLast()
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// A key that is none of the screen's own: a value key of the focused criterion (focus moves on), a
+    /// character toward a typed value, or a message saying why it does nothing.
+    public static func valueKey(_ state: inout LabelScreenState, _ key: Key) {
+        guard case .char(let c) = key, let criterion = state.focusedCriterion else { return }
         if state.typed.isEmpty, let value = criterion.value(forKey: c) {
             set(value, of: criterion, in: &state)
         } else if criterion.typedEntry, c.isASCII, c.isNumber || c == "." || c == "-" {
@@ -108,7 +120,6 @@ public enum LabelScreen {
             let keys = criterion.keys.map { String($0.key) }.joined(separator: " ")
             state.message = "\(c) is not a key of \(criterion.title) (keys: \(keys)); ? shows all keys"
         }
-        return nil
     }
 
     /// A character toward a typed value: set as soon as it names one value and no longer value starts

@@ -39,6 +39,11 @@ final class ModelWatch {
             scores = try? ModelScores.load(version: current, databasePath: store.path)
         }
         guard let prediction = scores?.prediction(for: id) else { return [:] }
+        return Self.hints(prediction, rubric: rubric)
+    }
+
+    /// A prediction as the rubric pane's short texts.
+    static func hints(_ prediction: Prediction, rubric: Rubric) -> [String: String] {
         var hints: [String: String] = [:]
         for criterion in rubric.criteria {
             guard let e = prediction.criteria[criterion.id] else { continue }
