@@ -51,13 +51,13 @@ public enum ReviewScreen {
                    help: "next / previous criterion (Shift-Tab, ↑ go back)", short: "criterion"),
         KeyCommand(.char("s"), .skip, help: "skip (the item comes back at the end of the queue)", short: "skip"),
         KeyCommand(.char("u"), .undo, help: "undo the last gold saved in this session and return to it", short: "undo"),
-        KeyCommand(.char("t"), .filter, help: "filter the queue by criterion or annotator (or show all)", short: "filter"),
+        KeyCommand(.char("f"), .filter, help: "filter the queue by criterion or annotator (or show all)", short: "filter"),
         KeyCommand(.char("?"), .help, help: "all keys", short: "keys"),
         KeyCommand("q", [(.char("q"), .quit), (.ctrl("c"), .quit)], help: "quit (every gold label saved is kept)", short: "quit"),
         KeyCommand("←→", [(.left, .previous), (.char("p"), .previous), (.right, .next), (.char("n"), .next)],
                    help: "walk this session's gold (p / n too); edit a saved one", short: "history"),
         KeyCommand(.char("c"), .note, help: "add a note to the gold label", short: "note"),
-        KeyCommand(.char("r"), .refresh, help: "read the labels again now (the queue also refreshes as labels arrive)", short: "refresh"),
+        KeyCommand(.ctrl("r"), .refresh, help: "read the labels again now (the queue also refreshes as labels arrive)", short: "refresh"),
         KeyCommand(.char("i"), .guidelines, help: "the rubric's guidelines (its instructions)", short: "guide"),
         KeyCommand("j/k", [(.char("j"), .scrollDown), (.char("k"), .scrollUp), (.pageDown, .pageDown), (.pageUp, .pageUp), (.home, .top)],
                    help: "scroll the item (PgUp/PgDn by pages, Home to the top)", short: "scroll"),
@@ -169,7 +169,7 @@ public enum ReviewScreen {
             if state.filter.isEmpty {
                 lines.append("Items come here when two annotators give different values, when the model is far from the humans, or when an annotator flags one.")
             } else {
-                lines.append("The filter may hide items: t changes it.")
+                lines.append("The filter may hide items: f changes it.")
             }
             lines.append(emptyQueueKeys.footer.map { "\($0.keys) \($0.short)" }.joined(separator: " · "))
             var y = body.y + 3

@@ -1,0 +1,124 @@
+import Foundation
+import WinnowCore
+import XCTest
+
+/// The lead's commands end to end: disagreements, the review screen in tmux, gold export, flags, and
+/// gold as an export source.
+final class LeadCLITests: CLITestCase {
+    private var tmux: Tmux?
+    private var keys: [String] = []
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        try succeed(["import", bundled("data/sample/conversation.json")])
+        keys = try winnow.sqlite("SELECT key FROM item ORDER BY id LIMIT 4").split(separator: "\n").map(String.init)
+        // Three annotators: item 0 disputed (helpfulness 4 vs 1), item 1 unanimous, item 2 flagged by one.
+        func line(_ key: String, _ who: String, _ h: Int, flag: Bool = false, note: String? = nil) -> String {
+            var o = JSONObject(["item": .string(key), "annotator": .string(who)])
+            o["scores"] = .object(JSONObject(["helpfulness": .number(h), "correctness": .number(3), "coherence": .number(3),
+                                              "complexity": .number(1), "verbosity": .number(1)]))
+            o["seconds"] = .number(20)
+            if flag { o["flag"] = .bool(true) }
+            if let note { o["note"] = .string(note) }
+            return JSONValue.object(o).serialized()
+        }
+        let lines = [
+            line(keys[0], "ann", 4), line(keys[0], "ben", 1, note: "invents a dog"),
+            line(keys[1], "ann", 3), line(keys[1], "ben", 3),
+            line(keys[2], "cat", 2, flag: true, note: "image \u{1B}[31mred"),
+        ]
+        try succeed(["labels", "import", winnow.write("labels.jsonl", lines.joined(separator: "\n") + "\n"), "--rubric", bundled("rubrics/helpsteer.yaml")])
+    }
+
+    override func tearDown() {
+        tmux?.kill()
+        super.tearDown()
+    }
+
+    func testDisagreementsListsTheQueueAndRefusesAFilterThatMatchesNothing() throws {
+        let text = try succeed(["disagreements"]).stdout
+        XCTAssertTrue(text.contains("2 to review (1 disagreements, 0 model, 1 flagged)"), text)
+        XCTAssertTrue(text.contains("1. \(keys[0])  disagree 0.75 on Helpfulness"), text)
+        XCTAssertTrue(text.contains("Helpfulness: ann 4, ben 1"), text)
+        XCTAssertTrue(text.contains("1 unanimous items wait"), text)
+        XCTAssertTrue(text.contains("cat ⚑: image ␛[31mred"), "a note's escape sequence is shown, not sent: \(text)")
+        let queue = try json(try succeed(["disagreements", "--json"]).stdout)
+        let items = try XCTUnwrap(queue["items"]?.arrayValue)
+        XCTAssertEqual(items.compactMap { $0["item"]?.stringValue }, [keys[0], keys[2]])
+        XCTAssertEqual(items[0]["disputed"], .array([.string("helpfulness")]))
+        XCTAssertEqual(items[0]["criteria"]?["helpfulness"]?["values"], .object(JSONObject(["ann": .number(4), "ben": .number(1)])))
+        XCTAssertEqual(queue["counts"]?["unanimous_waiting"], .number(1))
+        // Reads only: nothing was accepted.
+        XCTAssertEqual(try winnow.sqlite("SELECT count(*) FROM label_event WHERE role = 'gold'"), "0\n")
+        let byCriterion = try json(try succeed(["disagreements", "--json", "--criterion", "correctness"]).stdout)
+        XCTAssertEqual(byCriterion["items"]?.arrayValue?.count, 0)
+        let bad = try winnow.run(["disagreements", "--annotator", "nobody"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("no annotator 'nobody' has labels under rubric helpsteer (annotators: ann, ben, cat)"), bad.stderr)
+    }
+
+    func testFlagsListsFlaggedItemsWithTheirNotes() throws {
+        let text = try succeed(["flags"]).stdout
+        XCTAssertTrue(text.contains("1 flagged label on 1 items:"), text)
+        XCTAssertTrue(text.contains("\(keys[2])  cat"), text)
+        XCTAssertFalse(text.contains("\u{1B}"), text)
+        let flags = try json(try succeed(["flags", "--json"]).stdout)
+        XCTAssertEqual(flags.arrayValue?.first?["note"], .string("image \u{1B}[31mred"))
+        XCTAssertEqual(flags.arrayValue?.first?["gold"], .bool(false))
+    }
+
+    func testGoldExportWithoutGoldIsAnError() throws {
+        let outcome = try winnow.run(["gold", "export"])
+        XCTAssertNotEqual(outcome.status, 0)
+        XCTAssertTrue(outcome.stderr.contains("no gold labels in"), outcome.stderr)
+        XCTAssertEqual(outcome.stdout, "")
+    }
+
+    /// A disagreement settled on the review screen, then visible in `gold export`, read back by `labels
+    /// import`, and as export source `gold`.
+    func testADisagreementResolvedToGoldOnTheReviewScreen() throws {
+        guard Tmux.isAvailable else { throw XCTSkip("tmux is not installed (scripts/install-deps installs it)") }
+        let command = [WinnowProcess.binary.path, "review", "--db", winnow.database.path, "--rubric", bundled("rubrics/helpsteer.yaml"),
+                       "--annotator", "lee"].map(Tmux.quote).joined(separator: " ")
+        let session = try Tmux(command: command, width: 120, height: 40,
+                               environment: ["WINNOW_LOG": winnow.directory.appendingPathComponent("winnow.log").path])
+        tmux = session
+        let first = try session.waitFor(text: "disagree 0.75 on Helpfulness")
+        XCTAssertTrue(first.contains("Accepted 1 item on which every annotator agrees as gold"), first)
+        XCTAssertTrue(first.contains("Helpfulness * disputed  ann 4  ben 1"), first)
+        XCTAssertTrue(first.contains("ben 20s “invents a dog”"), first)
+        try session.send("3")
+        try session.send("Enter")
+        let second = try session.waitFor(text: "Gold saved for \(keys[0])")
+        XCTAssertTrue(second.contains("flagged by cat"), second)
+        try session.send("q")
+        _ = try session.waitFor(text: "EXITED rc=0")
+
+        let gold = try succeed(["gold", "export"]).stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        XCTAssertEqual(gold.count, 2)
+        let lees = try XCTUnwrap(gold.first { $0["annotator"] == .string("lee") })
+        XCTAssertEqual(lees["item"], .string(keys[0]))
+        XCTAssertEqual(lees["role"], .string("gold"))
+        XCTAssertEqual(lees["scores"]?["helpfulness"], .number(3))
+        let auto = try XCTUnwrap(gold.first { $0["annotator"] == .string("auto") })
+        XCTAssertEqual(auto["source"], .string("unanimous"))
+        XCTAssertEqual(auto["item"], .string(keys[1]))
+
+        // The gold file reads back into another database with the same items.
+        let other = winnow.directory.appendingPathComponent("other.sqlite").path
+        try succeed(["import", "--db", other, bundled("data/sample/conversation.json")])
+        let file = try winnow.write("gold.jsonl", try succeed(["gold", "export"]).stdout)
+        try succeed(["labels", "import", "--db", other, file, "--rubric", bundled("rubrics/helpsteer.yaml")])
+        XCTAssertEqual(try succeed(["gold", "export", "--db", other]).stdout, try succeed(["gold", "export"]).stdout)
+
+        // Export source gold: exactly the two settled items.
+        let out = winnow.directory.appendingPathComponent("gold.jsonl.out").path
+        try succeed(["export", "--format", "jsonl", "--rubric", bundled("rubrics/helpsteer.yaml"), "--source", "gold", "--out", out])
+        let exported = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(exported.count, 2)
+    }
+}
+
+private extension JSONValue {
+    subscript(key: String) -> JSONValue? { objectValue?[key] }
+}
