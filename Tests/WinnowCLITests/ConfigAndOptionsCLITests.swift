@@ -6,10 +6,10 @@ import WinnowCore
 final class ConfigAndOptionsCLITests: CLITestCase {
     func testConfigListShowsEveryDefault() throws {
         XCTAssertEqual(try succeed(["config", "list", "--json"]).stdout,
-                       #"{"idle_seconds":"60","lease_seconds":"600","refit_every_labels":"10","refit_every_seconds":"60","explore_fraction":"0.1","overlap":"0","min_annotators":"2","seed":"0"}"# + "\n")
+                       #"{"idle_seconds":"60","lease_seconds":"600","refit_every_labels":"10","refit_every_seconds":"60","explore_fraction":"0.1","overlap":"0","min_annotators":"2","seed":"0","auto_accept_unanimous":"true","control_fraction":"0","control_min_agreement":"0.7"}"# + "\n")
         let text = try succeed(["config", "list"]).stdout.split(separator: "\n").map(String.init)
-        XCTAssertEqual(text.count, 8)
-        XCTAssertTrue(text[1].hasPrefix("lease_seconds        600    (default)      "), text[1])
+        XCTAssertEqual(text.count, 11)
+        XCTAssertTrue(text[1].hasPrefix("lease_seconds          600    (default)      "), text[1])
     }
 
     func testConfigSetThenGet() throws {
@@ -17,7 +17,7 @@ final class ConfigAndOptionsCLITests: CLITestCase {
         XCTAssertEqual(try succeed(["config", "set", "lease_seconds", "300.0"]).stdout, "lease_seconds = 300\n")
         XCTAssertEqual(try succeed(["config", "get", "lease_seconds"]).stdout, "300\n")
         let line = try succeed(["config", "list"]).stdout.split(separator: "\n").first { $0.hasPrefix("lease_seconds") }
-        XCTAssertTrue(line?.hasPrefix("lease_seconds        300    (default 600)  ") == true, String(line ?? ""))
+        XCTAssertTrue(line?.hasPrefix("lease_seconds          300    (default 600)  ") == true, String(line ?? ""))
         XCTAssertEqual(try winnow.sqlite("SELECT key, value FROM config"), "lease_seconds|300\n")
     }
 
@@ -32,7 +32,7 @@ final class ConfigAndOptionsCLITests: CLITestCase {
 
         let unknown = try winnow.run(["config", "set", "speed", "1"])
         XCTAssertNotEqual(unknown.status, 0)
-        XCTAssertEqual(unknown.stderr, "Error: unknown config key 'speed' (known keys: idle_seconds, lease_seconds, refit_every_labels, refit_every_seconds, explore_fraction, overlap, min_annotators, seed)\n")
+        XCTAssertEqual(unknown.stderr, "Error: unknown config key 'speed' (known keys: idle_seconds, lease_seconds, refit_every_labels, refit_every_seconds, explore_fraction, overlap, min_annotators, seed, auto_accept_unanimous, control_fraction, control_min_agreement)\n")
         XCTAssertEqual(try winnow.dump(), before)
     }
 

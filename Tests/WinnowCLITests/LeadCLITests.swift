@@ -67,6 +67,26 @@ final class LeadCLITests: CLITestCase {
         XCTAssertEqual(flags.arrayValue?.first?["gold"], .bool(false))
     }
 
+    func testStatsGivesEachCriterionAVerdictAndSaysHowToGetAgreementWithoutOverlap() throws {
+        let text = try succeed(["stats", "--rubric", bundled("rubrics/helpsteer.yaml")]).stdout
+        let header = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("criterion") })
+        XCTAssertTrue(header.hasSuffix("verdict"), String(header))
+        XCTAssertTrue(text.contains("0.8 and above good; 0.667 to 0.8 tentative"), text)
+        let json = try json(try succeed(["stats", "--json", "--rubric", bundled("rubrics/helpsteer.yaml")]).stdout)
+        let verdict = json.objectValue?["criteria"]?.objectValue?["helpfulness"]?.objectValue?["verdict"]?.stringValue
+        XCTAssertNotNil(verdict.flatMap(AlphaVerdict.init(rawValue:)), "\(String(describing: verdict))")
+
+        // One annotator only: no table of n/a, but how to get agreement.
+        let other = winnow.directory.appendingPathComponent("single.sqlite").path
+        try succeed(["import", "--db", other, bundled("data/sample/conversation.json")])
+        let line = #"{"item": "\#(keys[0])", "annotator": "ann", "scores": {"helpfulness": 3, "correctness": 3, "coherence": 3, "complexity": 1, "verbosity": 1}}"#
+        try succeed(["labels", "import", "--db", other, winnow.write("one.jsonl", line + "\n"), "--rubric", bundled("rubrics/helpsteer.yaml")])
+        let single = try succeed(["stats", "--db", other]).stdout
+        XCTAssertTrue(single.contains("No item has labels from two annotators"), single)
+        XCTAssertTrue(single.contains("winnow config set overlap 0.2"), single)
+        XCTAssertFalse(single.contains("fleiss"), single)
+    }
+
     func testGoldExportWithoutGoldIsAnError() throws {
         let outcome = try winnow.run(["gold", "export"])
         XCTAssertNotEqual(outcome.status, 0)

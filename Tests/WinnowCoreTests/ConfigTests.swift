@@ -9,11 +9,13 @@ final class ConfigTests: CoreTestCase {
     func testEveryKeyHasItsDocumentedDefault() throws {
         let expected = [
             "idle_seconds": "60", "lease_seconds": "600", "refit_every_labels": "10", "refit_every_seconds": "60",
-            "explore_fraction": "0.1", "overlap": "0", "min_annotators": "2", "seed": "0",
+            "explore_fraction": "0.1", "overlap": "0", "min_annotators": "2", "seed": "0", "auto_accept_unanimous": "true",
+            "control_fraction": "0", "control_min_agreement": "0.7",
         ]
         let entries = try config.list()
         XCTAssertEqual(entries.map(\.key.name), ["idle_seconds", "lease_seconds", "refit_every_labels", "refit_every_seconds",
-                                                 "explore_fraction", "overlap", "min_annotators", "seed"])
+                                                 "explore_fraction", "overlap", "min_annotators", "seed", "auto_accept_unanimous",
+                                                 "control_fraction", "control_min_agreement"])
         for entry in entries {
             XCTAssertEqual(entry.value, expected[entry.key.name], entry.key.name)
             XCTAssertTrue(entry.isDefault, entry.key.name)
@@ -22,6 +24,7 @@ final class ConfigTests: CoreTestCase {
         }
         XCTAssertEqual(try config.double(.exploreFraction), 0.1)
         XCTAssertEqual(try config.integer(.minAnnotators), 2)
+        XCTAssertTrue(try config.bool(.autoAcceptUnanimous))
         XCTAssertEqual(try count("config"), 0, "defaults are not written")
     }
 
@@ -37,6 +40,9 @@ final class ConfigTests: CoreTestCase {
             ("overlap", "1.0", "1"),
             ("min_annotators", "100", "100"),
             ("seed", "2147483647", "2147483647"),
+            ("auto_accept_unanimous", "off", "false"),
+            ("auto_accept_unanimous", " Yes ", "true"),
+            ("control_fraction", "0.05", "0.05"),
         ]
         for c in cases {
             let entry = try config.set(c.key, c.given)
@@ -48,7 +54,7 @@ final class ConfigTests: CoreTestCase {
         }
         XCTAssertEqual(try config.integer(.leaseSeconds), 300)
         XCTAssertEqual(try config.double(.overlap), 1)
-        XCTAssertEqual(try count("config"), 8, "one row per key set (idle_seconds and explore_fraction twice), the last value wins")
+        XCTAssertEqual(try count("config"), 10, "one row per key set (idle_seconds, explore_fraction and auto_accept_unanimous twice), the last value wins")
         let listed = try config.list()
         XCTAssertEqual(listed.first { $0.key.name == "idle_seconds" }?.value, "0.5")
         XCTAssertEqual(listed.first { $0.key.name == "idle_seconds" }?.isDefault, false)
@@ -68,6 +74,8 @@ final class ConfigTests: CoreTestCase {
             ("explore_fraction", "-0.1", "a number from 0 to 1"),
             ("overlap", "nan", "a number from 0 to 1"),
             ("overlap", "", "a number from 0 to 1"),
+            ("auto_accept_unanimous", "maybe", "true or false"),
+            ("control_min_agreement", "1.2", "a number from 0 to 1"),
             ("idle_seconds", "0", "a number of seconds above 0"),
             ("idle_seconds", "-5", "a number of seconds above 0"),
             ("lease_seconds", "inf", "a number of seconds above 0"),
@@ -85,7 +93,7 @@ final class ConfigTests: CoreTestCase {
     }
 
     func testUnknownKeysAreRefused() throws {
-        let message = "unknown config key 'lease' (known keys: idle_seconds, lease_seconds, refit_every_labels, refit_every_seconds, explore_fraction, overlap, min_annotators, seed)"
+        let message = "unknown config key 'lease' (known keys: idle_seconds, lease_seconds, refit_every_labels, refit_every_seconds, explore_fraction, overlap, min_annotators, seed, auto_accept_unanimous, control_fraction, control_min_agreement)"
         XCTAssertThrowsError(try config.get("lease")) { error in
             XCTAssertEqual(error as? ConfigError, .unknownKey("lease"))
             XCTAssertEqual("\(error)", message)

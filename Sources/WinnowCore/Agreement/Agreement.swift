@@ -144,7 +144,28 @@ public struct CriterionAgreement: Sendable, Equatable {
             ]))),
             .init(key: "items", value: .number(summary.items)),
             .init(key: "pairable_items", value: .number(summary.pairableItems)),
+            .init(key: "verdict", value: .string(verdict.rawValue)),
         ])
+    }
+
+    /// Krippendorff's alpha at the declared level, read against his bands.
+    public var verdict: AlphaVerdict { AlphaVerdict(summary.alpha(scale.declaredAlphaLevel)) }
+}
+
+/// How far agreement supports conclusions, by Krippendorff's bands for alpha: 0.8 and above good,
+/// 0.667 up to 0.8 tentative, below 0.667 too low to draw conclusions; undefined without pairable items.
+public enum AlphaVerdict: String, Sendable, Equatable {
+    case good
+    case tentative
+    case tooLow = "too low"
+    case undefined = "n/a"
+
+    public init(_ alpha: Double?) {
+        guard let alpha, alpha.isFinite else {
+            self = .undefined
+            return
+        }
+        self = alpha >= 0.8 ? .good : (alpha >= 0.667 ? .tentative : .tooLow)
     }
 }
 

@@ -64,7 +64,7 @@ enum StatsText {
     static func render(_ report: AgreementReport, seed: UInt64) -> String {
         var out = "rubric \(report.rubric.name) \(report.rubric.version) · annotator labels · 95% bootstrap intervals (1000 resamples, seed \(seed))\n\n"
         var rows = [["criterion", "level", "items", "pairable", "agree", "fleiss κ", "AC1", "AC1 95% CI",
-                     "α nominal", "α ordinal", "α interval", "α 95% CI"]]
+                     "α nominal", "α ordinal", "α interval", "α 95% CI", "verdict"]]
         for c in report.criteria {
             let a = c.agreement, s = a.summary
             let levels = Set(s.alpha.map(\.level))
@@ -73,11 +73,19 @@ enum StatsText {
                 a.criterion, a.scale.level.rawValue, String(s.items), String(s.pairableItems), number(s.percentAgreement),
                 number(s.fleissKappa), number(s.gwetAC1), interval(a.ac1Interval),
                 alpha(.nominal), alpha(.ordinal), alpha(.interval),
-                "\(a.scale.declaredAlphaLevel.rawValue) \(interval(a.alphaInterval))",
+                "\(a.scale.declaredAlphaLevel.rawValue) \(interval(a.alphaInterval))", a.verdict.rawValue,
             ])
         }
+        if !report.criteria.isEmpty, report.criteria.allSatisfy({ $0.agreement.summary.pairableItems == 0 }) {
+            out += "No item has labels from two annotators under this rubric, so agreement cannot be measured yet.\n"
+            out += "Serve a share of the items to several annotators: `winnow config set overlap 0.2` (each such item goes to "
+            out += "min_annotators people, default 2), then label with two or more names."
+            return out
+        }
         out += table(rows, rightAligned: 2...10)
-        out += "\n\nn/a: undefined for the data (no item rated twice, or no variation to agree on)"
+        out += "\n\nverdict: Krippendorff's α at the criterion's declared level: 0.8 and above good; 0.667 to 0.8 tentative"
+        out += " (conclusions only tentative); below 0.667 too low to draw conclusions"
+        out += "\nn/a: undefined for the data (no item rated twice, or no variation to agree on)"
 
         for c in report.criteria {
             let a = c.agreement

@@ -123,3 +123,16 @@ final class ReviewQueueTests: XCTestCase {
         XCTAssertTrue(result.unanimous.isEmpty)
     }
 }
+
+final class AlphaVerdictTests: XCTestCase {
+    func testKrippendorffsBands() {
+        XCTAssertEqual(AlphaVerdict(0.8), .good)
+        XCTAssertEqual(AlphaVerdict(0.95), .good)
+        XCTAssertEqual(AlphaVerdict(0.7999), .tentative)
+        XCTAssertEqual(AlphaVerdict(0.667), .tentative)
+        XCTAssertEqual(AlphaVerdict(0.6669), .tooLow)
+        XCTAssertEqual(AlphaVerdict(-0.2), .tooLow)
+        XCTAssertEqual(AlphaVerdict(nil), .undefined)
+        XCTAssertEqual(AlphaVerdict(.nan), .undefined)
+    }
+}
