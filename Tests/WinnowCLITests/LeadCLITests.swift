@@ -136,6 +136,12 @@ final class LeadCLITests: CLITestCase {
         try succeed(["export", "--format", "jsonl", "--rubric", bundled("rubrics/helpsteer.yaml"), "--source", "gold", "--out", out])
         let exported = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(exported.count, 2)
+        // The manifest scores each annotator against the gold: ann said 4 and ben 1 where the lead said 3.
+        let manifest = try JSONParser.parse(try String(contentsOfFile: out + ".manifest.json", encoding: .utf8))
+        let byAnnotator = manifest["agreement"]?["helpfulness"]?["by_annotator"]
+        XCTAssertEqual(byAnnotator?["ann"]?["gold"]?["n"], .number(2), "\(String(describing: byAnnotator))")
+        XCTAssertEqual(byAnnotator?["ben"]?["gold"]?["agreement"], .number(0.5))
+        XCTAssertEqual(byAnnotator?["ben"]?["gold"]?["below_control_min_agreement"], .bool(true))
     }
 }
 

@@ -156,7 +156,7 @@ final class StatsCLITests: CLITestCase {
         XCTAssertEqual(ann["pairable_items"], .number(4))
         // i1: 4 − 4.5; i2: 2 − 2; i3: 5 − 4.5; i4: 1 − 2.
         XCTAssertEqual(ann["bias"], .number(-0.25))
-        XCTAssertEqual(ann["gold"]?.serialized(), #"{"n":2,"agreement":1,"cohen_kappa":1,"cohen_kappa_linear":1,"cohen_kappa_quadratic":1}"#)
+        XCTAssertEqual(ann["gold"]?.serialized(), #"{"n":2,"agreement":1,"cohen_kappa":1,"cohen_kappa_linear":1,"cohen_kappa_quadratic":1,"below_control_min_agreement":false}"#)
         XCTAssertEqual(annotators["cy"]?.objectValue?["gold"]?.objectValue?["agreement"], .number(0))
         // Majority of the others, for ann: i1 (4, 5) and i3 (4, 5) tie; i2: 2 = 2; i4: cy's 2 ≠ 1.
         XCTAssertEqual(ann["majority_items"], .number(2))

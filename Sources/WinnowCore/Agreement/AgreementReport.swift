@@ -26,11 +26,14 @@ public struct AgreementOptions: Sendable, Equatable {
     public var resamples: Int
     public var byAnnotator: Bool
     public var byWeek: Bool
+    /// With `byAnnotator`: mark annotators whose agreement with gold is below this (config `control_min_agreement`).
+    public var controlMinAgreement: Double?
 
     public init(
         criterion: String? = nil, seed: UInt64 = 0, resamples: Int = Agreement.defaultResamples, byAnnotator: Bool = false,
-        byWeek: Bool = false
+        byWeek: Bool = false, controlMinAgreement: Double? = nil
     ) {
+        self.controlMinAgreement = controlMinAgreement
         self.criterion = criterion
         self.seed = seed
         self.resamples = resamples
@@ -95,7 +98,13 @@ public struct AgreementReport: Sendable, Equatable {
                 criterion.id, table: table, scale: scale, resamples: options.resamples, seed: options.seed)
             var report = CriterionReport(agreement: agreement)
             if options.byAnnotator {
-                report.annotators = Agreement.annotators(table, gold: ratingTable(goldLabels, criterion: criterion), scale: scale)
+                var annotators = Agreement.annotators(table, gold: ratingTable(goldLabels, criterion: criterion), scale: scale)
+                if let minimum = options.controlMinAgreement {
+                    for i in annotators.indices {
+                        annotators[i].gold.belowMinimum = annotators[i].gold.agreement.map { $0 < minimum }
+                    }
+                }
+                report.annotators = annotators
             }
             if options.byWeek {
                 var byWeek: [String: [AgreementLabel]] = [:]

@@ -30,11 +30,16 @@ public struct GoldAgreement: Sendable, Equatable {
     /// Share of those pairs with the same value; nil when n is 0.
     public var agreement: Double?
     public var kappa: PooledKappa
+    /// Whether `agreement` is below config `control_min_agreement` (nil when no minimum was asked for,
+    /// or there is nothing to compare).
+    public var belowMinimum: Bool?
 
     public var json: JSONValue {
-        .object(JSONObject([
+        var members: [JSONObject.Member] = [
             .init(key: "n", value: .number(n)), .init(key: "agreement", value: .optionalNumber(agreement)),
-        ] + kappa.members))
+        ] + kappa.members
+        if let belowMinimum { members.append(.init(key: "below_control_min_agreement", value: .bool(belowMinimum))) }
+        return .object(JSONObject(members))
     }
 }
 

@@ -20,6 +20,9 @@ public enum ServeReason: Sendable, Equatable {
     case undone
     /// Drawn at random (seeded) because the queue was still being ordered (a large pool, just opened).
     case whileOrdering
+    /// A control item: one that already has gold, served unmarked (config `control_fraction`) so the
+    /// annotator's agreement with gold can be measured. The screen shows it as an exploration pick.
+    case control
 
     /// The reason as `serve_log` records it.
     public var logName: String {
@@ -32,6 +35,7 @@ public enum ServeReason: Sendable, Equatable {
         case .history: return "history"
         case .undone: return "undone"
         case .whileOrdering: return "random while ordering"
+        case .control: return "control"
         }
     }
 
@@ -45,6 +49,8 @@ public enum ServeReason: Sendable, Equatable {
         case .history: return "history: your saved label"
         case .undone: return "undone: back to edit"
         case .whileOrdering: return "random pick (queue being ordered)"
+        // Unmarked: what an exploration pick says, so the annotator grades it like any other item.
+        case .control: return "explore: random pick"
         }
     }
 }
@@ -97,6 +103,11 @@ public final class ItemServer {
     private var idRange: ClosedRange<Int64>?
     public let minAnnotators: Int
     public let overlap: Double
+    /// Share of servings that are control items (config `control_fraction`).
+    public let controlFraction: Double
+    /// Items with gold this annotator has not labeled, in a seeded random order (served from the end).
+    private var controlPool: [Int64] = []
+    private var controlDraws: SeededGenerator
     public let seed: UInt64
     public var leaseSeconds: Double
 
@@ -117,6 +128,8 @@ public final class ItemServer {
         overlap = try config.double(.overlap)
         minAnnotators = try config.integer(.minAnnotators)
         probes = SeededGenerator(seed: seed ^ FNV1a.hash(annotator))
+        controlFraction = try config.double(.controlFraction)
+        controlDraws = SeededGenerator(seed: seed ^ FNV1a.hash("control:" + annotator))
         // Only labeled items can be closed to this annotator or be overlap items waiting for them, so this
         // reads the labels, not the pool.
         var open: [Int64] = []
@@ -130,6 +143,11 @@ public final class ItemServer {
             return (taken, range)
         }
         overlapOpen = open
+        if controlFraction > 0 {
+            var pool = try store.read { [annotator] db in try LeaseQueries.controlCandidates(db, annotator: annotator) }
+            pool.shuffle(using: &controlDraws)
+            controlPool = pool
+        }
         startOrdering(for: try store.read { db in try ModelVersion.currentId(db) })
     }
 
@@ -227,6 +245,13 @@ public final class ItemServer {
     /// Walks the overlap items, the order (or random picks while there is none) and the skipped items,
     /// leasing the first that is open, inside `db`'s write transaction.
     private func take(_ db: Database) throws -> Served? {
+        // A control item in `control_fraction` of the servings, while there are any.
+        if controlFraction > 0, !controlPool.isEmpty, Double(controlDraws.next() >> 11) / Double(1 << 53) < controlFraction {
+            while let id = controlPool.popLast() {
+                if skippedSet.contains(id) { continue }
+                if try leaseControl(db, id) { return (id, .control) }
+            }
+        }
         while !overlapOpen.isEmpty {
             let id = overlapOpen.removeFirst()
             if taken.contains(id) || skippedSet.contains(id) { continue }
@@ -303,6 +328,16 @@ public final class ItemServer {
             try LeaseQueries.logServe(
                 db, item: id, annotator: annotator, reason: reason.logName, modelVersion: model, uncertainty: uncertainty, at: Timestamp.now())
         }
+        return true
+    }
+
+    /// Leases a control item: open to this annotator unless they labeled it or set its gold (the gold,
+    /// and other annotators' labels or leases, do not close it).
+    private func leaseControl(_ db: Database, _ id: Int64) throws -> Bool {
+        guard try !LeaseQueries.labelers(db, item: id).contains(annotator) else { return false }
+        try LeaseQueries.lease(db, item: id, annotator: annotator, expiresAt: Date().timeIntervalSince1970 + leaseSeconds)
+        try LeaseQueries.logServe(db, item: id, annotator: annotator, reason: ServeReason.control.logName, modelVersion: nil,
+                                  uncertainty: nil, at: Timestamp.now())
         return true
     }
 

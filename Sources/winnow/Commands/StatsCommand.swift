@@ -50,7 +50,8 @@ struct StatsCommand: ParsableCommand {
         let labels = try LabelLog(store: database).agreementLabels(rubric: rubric)
         let report = AgreementReport.make(
             labels: labels, rubric: rubric,
-            options: AgreementOptions(criterion: criterion, seed: seed, byAnnotator: by.contains(.annotator), byWeek: by.contains(.week)))
+            options: AgreementOptions(criterion: criterion, seed: seed, byAnnotator: by.contains(.annotator), byWeek: by.contains(.week),
+                                      controlMinAgreement: try Config(store: database).double(.controlMinAgreement)))
         if json {
             Output.json(report.json)
         } else {
@@ -104,13 +105,14 @@ enum StatsText {
                 out += "\n\n\(a.criterion): each annotator against the others and against gold"
                 let bias = a.scale.numbers != nil
                 var rows = [["annotator", "items", "pairable", "with majority", "κ vs others"] + (bias ? ["bias"] : [])
-                            + ["gold n", "gold agree", "κ vs gold"]]
+                            + ["gold n", "gold agree", "κ vs gold", ""]]
                 for x in annotators {
                     rows.append([
                         x.annotator, String(x.items), String(x.pairableItems),
                         x.majorityAgreement.map { "\(number($0)) of \(x.majorityItems)" } ?? "n/a",
                         number(x.kappa.cohenKappa),
-                    ] + (bias ? [number(x.bias)] : []) + [String(x.gold.n), number(x.gold.agreement), number(x.gold.kappa.cohenKappa)])
+                    ] + (bias ? [number(x.bias)] : []) + [String(x.gold.n), number(x.gold.agreement), number(x.gold.kappa.cohenKappa),
+                        x.gold.belowMinimum == true ? "⚠ below control_min_agreement" : ""])
                 }
                 out += "\n" + indent(table(rows, rightAligned: 1...8))
             }

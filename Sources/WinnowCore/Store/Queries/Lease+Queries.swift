@@ -61,6 +61,18 @@ enum LeaseQueries {
             """), arguments: [id])
     }
 
+    /// Items with a standing gold label that `annotator` has not labeled (as an annotator or as the lead
+    /// who set the gold): the control items they may be served, in id order.
+    static func controlCandidates(_ db: Database, annotator: String) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: """
+            SELECT DISTINCT g.item_id FROM (\(LabelLog.standingEvents)) g WHERE g.role = 'gold'
+              AND NOT EXISTS (SELECT 1 FROM label_event a
+                              WHERE a.item_id = g.item_id AND a.annotator = ? AND a.role IN ('annotator', 'gold') AND a.action IN ('save', 'edit')
+                                AND NOT EXISTS (SELECT 1 FROM label_event u WHERE u.undoes = a.id))
+            ORDER BY g.item_id
+            """, arguments: [annotator])
+    }
+
     /// Who other than `annotator` holds a live lease on item `id`.
     static func holders(_ db: Database, item id: Int64, except annotator: String, now: Double) throws -> [String] {
         try String.fetchAll(db.cachedStatement(sql: """
