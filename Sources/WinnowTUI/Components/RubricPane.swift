@@ -112,13 +112,21 @@ public struct RubricPane {
             if criterion.required { head.append(Span(text: values[criterion.id] == nil ? " *" : "", style: isMissing ? Theme.warning : Theme.dim)) }
             if isMissing { head.append(Span(text: " required", style: Theme.warning)) }
             if let mark = marks[criterion.id] { head.append(Span(text: " " + mark, style: Theme.warning)) }
-            if let hint = hints[criterion.id] { head.append(Span(text: "  model " + hint, style: Theme.dim)) }
+            // Other raters' values (and the model's) on the title's line when they fit, else on a line of their own.
+            var raters: [Span] = []
             for column in columns {
                 let shown = column.values[criterion.id].map(Self.valueLabel) ?? "·"
-                head.append(Span(text: "  \(column.title) ", style: Theme.dim))
-                head.append(Span(text: shown, style: column.isGold ? Theme.focus : .plain))
+                raters.append(Span(text: "  \(column.title) ", style: Theme.dim))
+                raters.append(Span(text: shown, style: column.isGold ? Theme.focus : .plain))
             }
-            lines.append(head)
+            if let hint = hints[criterion.id] { raters.append(Span(text: "  model " + hint, style: Theme.dim)) }
+            let widthOf = { (spans: [Span]) in spans.reduce(0) { $0 + TextWidth.width(of: $1.text) } }
+            if widthOf(head) + widthOf(raters) <= width {
+                lines.append(head + raters)
+            } else {
+                lines.append(head)
+                if !raters.isEmpty { lines.append([Span(text: "  ", style: .plain)] + raters) }
+            }
             // The values, wrapped at the pane's width: a typed scale's eleven values need two lines at 80x24.
             var valuesLine: [Span] = [Span(text: "    ", style: .plain)]
             var used = 4

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import WinnowCore
+import WinnowTUI
+import WinnowTerminal
 
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,6 +35,9 @@ struct StatsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also break down by annotator (vs the others and vs gold) or by ISO week (drift); repeatable.", valueName: "annotator|week"))
     var by: [Breakdown] = []
 
+    @Flag(help: "Open the agreement dashboard, which refreshes as labels arrive (q quits).")
+    var watch = false
+
     func run() throws {
         let database = try store.openExisting()
         let rubric: Rubric
@@ -47,6 +52,10 @@ struct StatsCommand: ParsableCommand {
             throw ValidationError("no criterion '\(criterion)' in rubric \(rubric.name) (\(rubric.criteria.map(\.id).joined(separator: ", ")))")
         }
         if let warning = try RubricScope.check(database, rubric: rubric, roles: [.annotator, .gold]) { Output.error(warning) }
+        if watch {
+            guard !json else { throw ValidationError("--watch opens a screen; it cannot be combined with --json") }
+            return try Self.runDashboard(store: database, rubric: rubric)
+        }
         let labels = try LabelLog(store: database).agreementLabels(rubric: rubric)
         let report = AgreementReport.make(
             labels: labels, rubric: rubric,
@@ -56,6 +65,24 @@ struct StatsCommand: ParsableCommand {
             Output.json(report.json)
         } else {
             Output.text(StatsText.render(report, seed: seed))
+        }
+    }
+}
+
+extension StatsCommand {
+    static func runDashboard(store: Store, rubric: Rubric) throws {
+        try MainActor.assumeIsolated {
+            let dashboard = try DashboardScreen(store: store, rubric: rubric)
+            try dashboard.start()
+            let app = AppLoop(root: dashboard, inbox: Inbox())
+            let terminal = Terminal()
+            do {
+                try terminal.start()
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            defer { terminal.stop() }
+            try app.run(on: terminal)
         }
     }
 }

@@ -198,6 +198,10 @@ public final class ReviewController: Screen {
                 state.grading.message = state.grading.note.isEmpty ? "Note cleared" : "Note set (saved with the gold label)"
             }, cancel: { [weak self] in self?.state.grading.message = "Note unchanged" }))
         case .filter: return .push(filterChooser())
+        case .dashboard:
+            let dashboard = try DashboardScreen(store: store, rubric: rubric, now: now)
+            try dashboard.start()
+            return .push(dashboard)
         default: return .stay
         }
     }

@@ -34,11 +34,11 @@ public struct ReviewScreenState: Sendable {
 
 /// What a key of the review screen asks of the controller.
 public enum ReviewIntent: Sendable, Equatable {
-    case save, skip, undo, previous, next, editNote, filter, refresh, help, guidelines, quit
+    case save, skip, undo, previous, next, editNote, filter, refresh, dashboard, help, guidelines, quit
 }
 
 public enum ReviewAction: Sendable, Hashable {
-    case save, nextCriterion, previousCriterion, skip, undo, previous, next, note, filter, refresh, help, guidelines, quit
+    case save, nextCriterion, previousCriterion, skip, undo, previous, next, note, filter, refresh, dashboard, help, guidelines, quit
     case scrollDown, scrollUp, pageDown, pageUp, top, clear
 }
 
@@ -57,6 +57,7 @@ public enum ReviewScreen {
         KeyCommand("←→", [(.left, .previous), (.char("p"), .previous), (.right, .next), (.char("n"), .next)],
                    help: "walk this session's gold (p / n too); edit a saved one", short: "history"),
         KeyCommand(.char("c"), .note, help: "add a note to the gold label", short: "note"),
+        KeyCommand(.char("o"), .dashboard, help: "the agreement dashboard: α per criterion with its verdict, annotators against each other and gold, drift by week", short: "agreement"),
         KeyCommand(.ctrl("r"), .refresh, help: "read the labels again now (the queue also refreshes as labels arrive)", short: "refresh"),
         KeyCommand(.char("i"), .guidelines, help: "the rubric's guidelines (its instructions)", short: "guide"),
         KeyCommand("j/k", [(.char("j"), .scrollDown), (.char("k"), .scrollUp), (.pageDown, .pageDown), (.pageUp, .pageUp), (.home, .top)],
@@ -67,7 +68,7 @@ public enum ReviewScreen {
         KeyHint(keys: "columns", help: "each annotator's value beside each criterion, then the model's; disputed criteria are marked", short: ""),
     ])
 
-    public static let emptyQueueKeys = keys.restricted(to: [.undo, .previous, .filter, .refresh, .help, .guidelines, .quit])
+    public static let emptyQueueKeys = keys.restricted(to: [.undo, .previous, .filter, .dashboard, .refresh, .help, .guidelines, .quit])
 
     public static func reduce(_ state: inout ReviewScreenState, _ key: Key) -> ReviewIntent? {
         if case .resize = key { return nil }
@@ -81,6 +82,7 @@ public enum ReviewScreen {
             case .previous: return .previous
             case .filter: return .filter
             case .refresh: return .refresh
+            case .dashboard: return .dashboard
             default:
                 state.grading.message = "Nothing to review. " + emptyQueueKeys.footer.map { "\($0.keys) \($0.short)" }.joined(separator: " · ")
             }
@@ -111,6 +113,7 @@ public enum ReviewScreen {
         case .note: return .editNote
         case .filter: return .filter
         case .refresh: return .refresh
+        case .dashboard: return .dashboard
         case .help: return .help
         case .guidelines: return .guidelines
         case .quit: return .quit
@@ -155,7 +158,7 @@ public enum ReviewScreen {
     public static func render(_ state: ReviewScreenState, width: Int, height: Int) -> Grid {
         if let small = ScreenFrame.tooSmall(width: width, height: height) { return small }
         var grid = Grid(width: width, height: height)
-        ScreenFrame.drawHeader(headerParts(state), right: why(state), into: &grid)
+        ScreenFrame.drawHeader(headerParts(state), right: "", into: &grid)
         let body = ScreenFrame.body(width: width, height: height)
         let left = LabelScreen.itemPaneWidth(totalWidth: width)
         for y in body.y..<(body.y + body.height) { grid.put("│", x: left, y: y, style: Theme.separator) }
@@ -207,6 +210,11 @@ public enum ReviewScreen {
         var y = rect.y
         let x = rect.x + 1
         let w = rect.width - 1
+        // Why the item is here, first: it says what to settle.
+        for line in WordWrap.wrap(Sanitizer.displayable(why(state)), width: max(1, w)).prefix(2) {
+            grid.put(line, x: x, y: y, style: Theme.warning, maxWidth: w)
+            y += 1
+        }
         if let preview = state.grading.preview {
             grid.draw(preview, x: x + max(0, (w - preview.width) / 2), y: y)
             y += max(preview.height, 1) + 1
