@@ -145,6 +145,40 @@ final class LeadCLITests: CLITestCase {
     }
 }
 
+extension LeadCLITests {
+    /// A control item served and scored: with gold on an item and control_fraction 1, a new annotator's
+    /// first item is that item, unmarked; their grade is scored against the gold.
+    func testAControlItemIsServedUnmarkedAndScoredAgainstGold() throws {
+        guard Tmux.isAvailable else { throw XCTSkip("tmux is not installed (scripts/install-deps installs it)") }
+        let gold = #"{"item": "\#(keys[3])", "annotator": "lee", "role": "gold", "scores": {"helpfulness": 4, "correctness": 4, "coherence": 4, "complexity": 2, "verbosity": 2}}"#
+        try succeed(["labels", "import", winnow.write("gold.jsonl", gold + "\n"), "--rubric", bundled("rubrics/helpsteer.yaml")])
+        try succeed(["config", "set", "control_fraction", "1"])
+        let command = [WinnowProcess.binary.path, "label", "--db", winnow.database.path, "--rubric", bundled("rubrics/helpsteer.yaml"),
+                       "--annotator", "zed", "--no-worker"].map(Tmux.quote).joined(separator: " ")
+        let session = try Tmux(command: command, width: 120, height: 40,
+                               environment: ["WINNOW_LOG": winnow.directory.appendingPathComponent("winnow.log").path])
+        tmux = session
+        _ = try session.waitFor(text: ": guidelines")
+        try session.send("Escape")
+        let first = try session.waitFor(text: "item \(keys[3])")
+        XCTAssertTrue(first.contains("explore: random pick"), first)
+        XCTAssertFalse(first.lowercased().contains("control"), first)
+        for key in ["2", "4", "4", "2", "2", "Enter"] { try session.send(key) }
+        _ = try session.waitFor(text: "Saved \(keys[3])")
+        try session.send("q")
+        _ = try session.waitFor(text: "EXITED rc=0")
+        XCTAssertEqual(try winnow.sqlite("SELECT reason FROM serve_log WHERE annotator = 'zed' ORDER BY id LIMIT 1"), "control\n")
+        let stats = try json(try succeed(["stats", "--json", "--by", "annotator", "--criterion", "helpfulness"]).stdout)
+        let zed = stats["criteria"]?["helpfulness"]?["by_annotator"]?["zed"]?["gold"]
+        XCTAssertEqual(zed?["n"], .number(1), "\(String(describing: zed))")
+        XCTAssertEqual(zed?["agreement"], .number(0))
+        XCTAssertEqual(zed?["below_control_min_agreement"], .bool(true))
+        let text = try succeed(["stats", "--by", "annotator", "--criterion", "helpfulness"]).stdout
+        let row = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("  zed") }, text)
+        XCTAssertTrue(row.hasSuffix("⚠ below control_min_agreement"), String(row))
+    }
+}
+
 private extension JSONValue {
     subscript(key: String) -> JSONValue? { objectValue?[key] }
 }
