@@ -60,19 +60,13 @@ struct LabelCommand: ParsableCommand {
             let app = AppLoop(root: controller, inbox: inbox)
             // The guidelines open over the first item; any key goes on to grading.
             if let guide = controller.guidelines { app.push(guide) }
-            let terminal = Terminal()
             do {
-                try terminal.start()
-            } catch {
-                throw ValidationError("\(error)")
-            }
-            defer { terminal.stop() }
-            controller.colorMode = terminal.colorCapability.imageColorMode
-            let size = terminal.size()
-            controller.resize(width: size.width, height: size.height)
-            do {
-                try controller.start()
-                try app.run(on: terminal)
+                try TerminalSession.run(app) { terminal in
+                    controller.colorMode = terminal.colorCapability.imageColorMode
+                    let size = terminal.size()
+                    controller.resize(width: size.width, height: size.height)
+                    try controller.start()
+                }
             } catch {
                 logger.error("label session stopped: \(error)")
                 throw error

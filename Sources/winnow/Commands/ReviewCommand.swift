@@ -49,18 +49,12 @@ struct ReviewCommand: ParsableCommand {
             // The queue is built (and a filter naming nothing refused) before the terminal is taken over.
             try controller.start()
             let app = AppLoop(root: controller, inbox: Inbox())
-            let terminal = Terminal()
             do {
-                try terminal.start()
-            } catch {
-                throw ValidationError("\(error)")
-            }
-            defer { terminal.stop() }
-            controller.colorMode = terminal.colorCapability.imageColorMode
-            let size = terminal.size()
-            controller.resize(width: size.width, height: size.height)
-            do {
-                try app.run(on: terminal)
+                try TerminalSession.run(app) { terminal in
+                    controller.colorMode = terminal.colorCapability.imageColorMode
+                    let size = terminal.size()
+                    controller.resize(width: size.width, height: size.height)
+                }
             } catch {
                 logger.error("review session stopped: \(error)")
                 throw error

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import WinnowCore
 import WinnowTUI
-import WinnowTerminal
 
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -74,15 +73,7 @@ extension StatsCommand {
         try MainActor.assumeIsolated {
             let dashboard = try DashboardScreen(store: store, rubric: rubric)
             try dashboard.start()
-            let app = AppLoop(root: dashboard, inbox: Inbox())
-            let terminal = Terminal()
-            do {
-                try terminal.start()
-            } catch {
-                throw ValidationError("\(error)")
-            }
-            defer { terminal.stop() }
-            try app.run(on: terminal)
+            try TerminalSession.run(AppLoop(root: dashboard, inbox: Inbox()))
         }
     }
 }

@@ -174,9 +174,7 @@ public final class LabelController: Screen {
 
     /// The message for a key whose database work failed.
     static func failure(of intent: LabelIntent, _ error: any Error) -> String {
-        var reason = "\(error)"
-        // GRDB appends the statement ("… - while executing `INSERT …`"): the expert needs the cause only.
-        if let cut = reason.range(of: " - while executing") { reason = String(reason[..<cut.lowerBound]) }
+        let reason = failureReason(error)
         switch intent {
         case .save: return "Not saved: \(reason). Your values are kept; Enter tries again"
         case .skip: return "Not skipped: \(reason); s tries again"
@@ -455,6 +453,14 @@ public final class LabelController: Screen {
         try progress.refresh(now: now(), saved: event)
         state.progress = progress.progress(session: history.count)
     }
+}
+
+/// A failed write as a screen says it: GRDB appends the statement ("… - while executing `INSERT …`"),
+/// and the person at the keyboard needs the cause only.
+func failureReason(_ error: any Error) -> String {
+    let text = "\(error)"
+    guard let cut = text.range(of: " - while executing") else { return text }
+    return String(text[..<cut.lowerBound])
 }
 
 /// Why the labeling screen cannot start.

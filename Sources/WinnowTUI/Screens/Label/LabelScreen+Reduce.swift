@@ -7,23 +7,20 @@ public enum LabelScreen {
     /// The screen's keys, declared once: the reducer, the footer and the help read them from here.
     public static let keys = KeyMap<LabelAction>([
         KeyCommand(.enter, .save, help: "save and show the next item", short: "save"),
-        KeyCommand("Tab/↑↓", [(.tab, .nextCriterion), (.down, .nextCriterion), (.backTab, .previousCriterion), (.up, .previousCriterion)],
-                   help: "next / previous criterion (Shift-Tab, ↑ go back)", short: "criterion"),
+        GradingKeys.criterion(next: .nextCriterion, previous: .previousCriterion),
         KeyCommand(.char("s"), .skip, help: "skip (the item comes back later)", short: "skip"),
         KeyCommand(.char("u"), .undo, help: "undo the last save and return to it", short: "undo"),
         KeyCommand(.char("?"), .help, help: "all keys", short: "keys"),
         KeyCommand(.char("i"), .guidelines, help: "the rubric's guidelines (its instructions)", short: "guide"),
-        KeyCommand("q", [(.char("q"), .quit), (.ctrl("c"), .quit)], help: "quit (everything saved is kept)", short: "quit"),
-        KeyCommand("←→", [(.left, .previous), (.char("p"), .previous), (.right, .next), (.char("n"), .next)],
-                   help: "walk this session's history (p / n too); edit a saved label", short: "history"),
+        GradingKeys.quit(.quit, help: "quit (everything saved is kept)"),
+        GradingKeys.history(previous: .previous, next: .next, help: "walk this session's history (p / n too); edit a saved label"),
         KeyCommand(.char("c"), .note, help: "add a note to the label", short: "note"),
         KeyCommand(.char("f"), .flag, help: "flag the item for the lead", short: "flag"),
         KeyCommand(.char("g"), .goTo, help: "go to an item by its key, or a part of it (a list when several match)", short: "go to"),
         KeyCommand(.char("/"), .search, help: "search the items' text (turns, captions, image path)", short: "search"),
         KeyCommand(.char("o"), .openImage, help: "open the image in a viewer ($WINNOW_IMAGE_VIEWER, else xdg-open)", short: "image"),
-        KeyCommand("j/k", [(.char("j"), .scrollDown), (.char("k"), .scrollUp), (.pageDown, .pageDown), (.pageUp, .pageUp), (.home, .top)],
-                   help: "scroll the item (PgUp/PgDn by pages, Home to the top)", short: "scroll"),
-        KeyCommand("Backspace", [(.backspace, .clear), (.delete, .clear)], help: "clear the focused criterion", short: "clear", inFooter: false),
+        GradingKeys.scroll(down: .scrollDown, up: .scrollUp, pageDown: .pageDown, pageUp: .pageUp, top: .top),
+        GradingKeys.clear(.clear),
     ], notes: [KeyHint(keys: "value keys", help: "set the focused criterion, focus moves on", short: "set")])
 
     /// The keys that still work when nothing is left to grade.

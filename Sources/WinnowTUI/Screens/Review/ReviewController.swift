@@ -207,8 +207,7 @@ public final class ReviewController: Screen {
     }
 
     static func failure(of intent: ReviewIntent, _ error: any Error) -> String {
-        var reason = "\(error)"
-        if let cut = reason.range(of: " - while executing") { reason = String(reason[..<cut.lowerBound]) }
+        let reason = failureReason(error)
         switch intent {
         case .save: return "Not saved: \(reason). Your values are kept; Enter tries again"
         case .undo: return "Not undone: \(reason); u tries again"
