@@ -86,6 +86,29 @@ final class LabelScreenTmuxTests: XCTestCase {
         XCTAssertTrue(text.contains(shownKey), "expected \(shownKey) on screen:\n\(text)")
     }
 
+    func testKillNineWhileTypingKeepsTheValuesAsADraftThatComesBack() throws {
+        let screen = try startLabeling()
+        try screen.send("2", "5")
+        try screen.waitFor(text: "unsaved (kept as a draft)")
+        XCTAssertEqual(kill(try winnowPID(screen), SIGKILL), 0)
+        // The killed screen stays in the pane, so the shell's line may wrap mid-word: wait for its end.
+        try screen.waitFor(text: "rc=137")
+        XCTAssertEqual(try exportedLabels().count, 0, "a draft is not a label")
+        XCTAssertEqual(try winnow.sqlite("SELECT scores FROM draft"), #"{"image_relevance":2,"instruction_clarity":5}"# + "\n")
+        screen.kill()
+        let again = try startLabeling(waitForQueue: false)
+        _ = try again.waitFor(text: "resumed: where you left off")
+        try again.send("Escape")
+        let text = try again.waitFor("the guidelines closed") { !$0.contains(": guidelines") }
+        XCTAssertTrue(text.contains("unsaved values of") && text.contains("are back (a draft)"), text)
+        // The two values are set on screen again: the rest of the rubric and Enter save the label.
+        try again.send("5", "0", "4", "5", "Enter")
+        try again.waitFor(text: "1/15 labeled")
+        let labels = try exportedLabels()
+        XCTAssertTrue(labels.first?.contains(#""image_relevance":2,"instruction_clarity":5,"answer_correctness":5"#) ?? false, "\(labels)")
+        XCTAssertEqual(try winnow.sqlite("SELECT count(*) FROM draft"), "0\n")
+    }
+
     func testResizeBelowTheMinimumSaysSoAndComesBack() throws {
         let screen = try startLabeling()
         try screen.resize(width: 60, height: 20)

@@ -54,6 +54,8 @@ public struct LabelLog: Sendable {
         scores: String, activeSeconds: Double, note: String? = nil, flag: Bool = false, at: String = Timestamp.now()
     ) throws -> LabelEvent {
         try rubric.save(db)
+        // The annotator's unsaved values of the item are the label now.
+        if role == .annotator { try Draft.delete(db, itemId: itemId, annotator: annotator) }
         return try append(
             db, itemId: itemId, annotator: annotator, role: role, source: source, rubricHash: rubric.hash, scores: scores,
             activeSeconds: activeSeconds, note: note, flag: flag, at: at)

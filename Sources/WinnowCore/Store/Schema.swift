@@ -13,6 +13,7 @@ public enum Schema {
         migrator.registerMigration("v2-model", migrate: createModel)
         migrator.registerMigration("v3-serve-log", migrate: createServeLog)
         migrator.registerMigration("v4-group-kinds", migrate: addGroupKinds)
+        migrator.registerMigration("v5-drafts", migrate: createDrafts)
         return migrator
     }()
 
@@ -173,6 +174,23 @@ public enum Schema {
                 at TEXT NOT NULL
             );
             CREATE INDEX serve_log_item ON serve_log(item_id, id);
+            """)
+    }
+
+    /// Values set on the labeling screen but not saved yet, one row per (item, annotator): they survive
+    /// quitting, a crash and kill -9, and are never labels.
+    private static func createDrafts(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE draft (
+                item_id INTEGER NOT NULL REFERENCES item(id),
+                annotator TEXT NOT NULL,
+                rubric_hash TEXT NOT NULL,
+                scores TEXT NOT NULL,                  -- JSON object criterion -> value, as the label log writes them
+                note TEXT,
+                flag INTEGER NOT NULL DEFAULT 0,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (item_id, annotator)
+            );
             """)
     }
 

@@ -86,7 +86,7 @@ final class LabelControllerTests: XCTestCase {
         XCTAssertEqual(try fixture.events().map(\.action), [.save, .edit])
         XCTAssertEqual(screen.state.item?.key, current, "after the edit the queue's item is back")
         try screen.press(.right)
-        XCTAssertEqual(screen.state.message, "This is the newest item")
+        XCTAssertEqual(screen.state.message, "This is the queue's next item; ← walks your labels, newest first")
     }
 
     func testSkippedItemComesBackAfterTheOthers() throws {

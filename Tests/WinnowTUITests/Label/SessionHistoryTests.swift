@@ -32,11 +32,11 @@ final class SessionHistoryTests: XCTestCase {
 
     func testTheEdgesOfHistorySaySo() {
         var h = SessionHistory()
-        XCTAssertEqual(h.walk(by: -1, onScreen: queue(1)), .message("No saves yet in this session"))
-        XCTAssertEqual(h.walk(by: 1, onScreen: queue(1)), .message("This is the newest item"))
+        XCTAssertEqual(h.walk(by: -1, onScreen: queue(1)), .message("No saves yet"))
+        XCTAssertEqual(h.walk(by: 1, onScreen: queue(1)), .message("This is the queue's next item; ← walks your labels, newest first"))
         _ = h.saved(item: 1, event: 10)
         XCTAssertEqual(h.walk(by: -1, onScreen: queue(2)), .saved(1))
-        XCTAssertEqual(h.walk(by: -1, onScreen: saved(1)), .message("This is the first item of the session"))
+        XCTAssertEqual(h.walk(by: -1, onScreen: saved(1)), .message("This is your oldest label"))
         XCTAssertEqual(h.walk(by: 1, onScreen: saved(1)), .resume)
         XCTAssertNil(h.position)
     }

@@ -44,6 +44,16 @@ extension LabelLog {
         }
     }
 
+    /// The annotator's current labels (role annotator), oldest first: (item, its latest save or edit).
+    public func history(annotator: String) throws -> [(item: Int64, event: Int64)] {
+        try store.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT item_id, max(id) AS id FROM (\(LabelLog.standingEvents)) WHERE annotator = ? AND role = 'annotator'
+                GROUP BY item_id ORDER BY id
+                """, arguments: [annotator]).map { (item: $0["item_id"], event: $0["id"]) }
+        }
+    }
+
     public func event(id: Int64) throws -> LabelEvent? {
         try store.pool.read { db in try LabelEvent.fetchOne(db, sql: "SELECT * FROM label_event WHERE id = ?", arguments: [id]) }
     }

@@ -39,6 +39,18 @@ public final class LabelController: Screen {
     private let model: ModelWatch
     private let preview: ImagePreview
     private var size = (width: 120, height: 40)
+    /// What the draft of the item on screen holds (or, when nothing unsaved, what is saved): a change
+    /// from it is written as the draft.
+    private var synced: DraftState?
+    /// The saved label's values of the item on screen (editing), to tell an edit from no change.
+    private var savedState: DraftState?
+
+    struct DraftState: Equatable {
+        var item: Int64
+        var values: [String: ScoreValue]
+        var note: String
+        var flag: Bool
+    }
 
     /// Fields shown on the item pane.
     public static let shownFields: Set<String> = ["type", "category", "source"]
@@ -69,6 +81,8 @@ public final class LabelController: Screen {
         model = ModelWatch(store: store, rubric: rubric)
         preview = ImagePreview(colorMode: colorMode)
         state = LabelScreenState(rubric: rubric, annotator: annotator)
+        // Every label this annotator has given is in the history, newest last, to walk back through.
+        history = SessionHistory(earlier: try log.history(annotator: annotator).map { .init(item: $0.item, event: $0.event) })
     }
 
     /// Serves the first item: the one this annotator was on when they left, else the queue's next.
@@ -125,9 +139,13 @@ public final class LabelController: Screen {
         try? lease.keepAlive(currentItem, now: t)
         let intent = LabelScreen.reduce(&state, key)
         clampScroll()
-        guard let intent else { return .stay }
+        guard let intent else {
+            syncDraft()
+            return .stay
+        }
         // A failed write (a lock held past the busy timeout, a full disk) never ends the session: the
         // item and the values stay on screen, the message says what happened, and the key can be retried.
+        defer { syncDraft() }
         do {
             switch intent {
             case .save: try save()
@@ -159,6 +177,7 @@ public final class LabelController: Screen {
                 guard let self else { return }
                 state.note = text.trimmingCharacters(in: .whitespaces)
                 state.message = state.note.isEmpty ? "Note cleared" : "Note set (saved with the label)"
+                syncDraft()
             }, cancel: { [weak self] in self?.state.message = "Note unchanged" }))
         case .help: return .push(HelpScreen(LabelScreen.keys.help))
         case .guidelines:
@@ -191,6 +210,52 @@ public final class LabelController: Screen {
 
     private func clampScroll() {
         state.scroll = min(state.scroll, LabelScreen.maxScroll(state, width: size.width, height: size.height))
+    }
+
+    // MARK: drafts
+
+    private var onScreenState: DraftState? {
+        currentItem.map { DraftState(item: $0, values: state.values, note: state.note, flag: state.flag) }
+    }
+
+    /// Writes the values on screen as the item's draft when they changed (or deletes the draft when
+    /// nothing unsaved is left), so a crash or kill -9 loses none of them. A failure is said, never fatal.
+    private func syncDraft() {
+        guard let now = onScreenState, now != synced else { return }
+        let nothing = now.values.isEmpty && now.note.isEmpty && !now.flag
+        let asSaved = state.editing && now == savedState
+        do {
+            if nothing || asSaved {
+                try Draft.delete(store: store, itemId: now.item, annotator: annotator)
+            } else {
+                try Draft(itemId: now.item, annotator: annotator, rubricHash: storedRubric.hash,
+                          scores: LabelLog.scoresJSON(now.values, rubric: rubric), note: now.note.isEmpty ? nil : now.note,
+                          flag: now.flag).save(store: store)
+            }
+            synced = now
+            state.unsaved = !(nothing || asSaved)
+        } catch {
+            state.unsaved = true
+            state.message = "Unsaved values not kept as a draft (\(failureReason(error))); Enter saves them"
+        }
+    }
+
+    /// Puts the annotator's draft of the item on screen, if there is one under this rubric.
+    private func restoreDraft() {
+        guard let id = currentItem else { return }
+        synced = onScreenState
+        guard let draft = try? Draft.load(store: store, itemId: id, annotator: annotator), draft.rubricHash == storedRubric.hash else {
+            state.unsaved = false
+            return
+        }
+        state.values = LabelLog.values(fromScores: draft.scores, rubric: rubric)
+        state.note = draft.note ?? ""
+        state.flag = draft.flag
+        state.unsaved = true
+        // Go on where the expert stopped: the first criterion without a value.
+        state.focus = rubric.criteria.firstIndex { state.values[$0.id] == nil } ?? 0
+        synced = onScreenState
+        state.message = "Your unsaved values of \(state.item?.key ?? "this item") are back (a draft); Enter saves them"
     }
 
     // MARK: intents
@@ -228,7 +293,7 @@ public final class LabelController: Screen {
             case .queue: try present(served)
             case .resume: try resumeQueue()
             }
-            state.message = saved
+            state.message = saved + (state.unsaved ? "; your unsaved values of \(state.item?.key ?? "the next item") are back (a draft)" : "")
         } catch {
             state.message = saved + ", but the next item could not be read (\(Self.failure(of: .next, error)))"
         }
@@ -247,8 +312,8 @@ public final class LabelController: Screen {
     }
 
     private func undo() throws {
-        guard let last = history.entries.last else {
-            state.message = "Nothing to undo in this session"
+        guard history.canUndo, let last = history.entries.last else {
+            state.message = "Nothing to undo in this session (← walks your earlier labels, to edit one)"
             return
         }
         guard let event = try log.event(id: last.event) else { return }
@@ -382,7 +447,9 @@ public final class LabelController: Screen {
             state.note = event.note ?? ""
             state.flag = event.flag
             state.editing = true
+            savedState = onScreenState
         }
+        restoreDraft()
     }
 
     private func show(_ id: Int64, reason: ServeReason) throws {
@@ -401,8 +468,10 @@ public final class LabelController: Screen {
         state.scroll = 0
         state.missing = []
         state.editing = false
+        savedState = nil
         state.modelHints = showModel ? model.hints(for: id) : [:]
         renderPreview()
+        restoreDraft()
     }
 
     /// What the item pane shows of an item (shared with the lead's review).

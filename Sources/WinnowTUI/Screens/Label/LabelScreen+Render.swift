@@ -38,6 +38,7 @@ extension LabelScreen {
             }
         }
         var status: [String] = []
+        if state.unsaved { status.append("unsaved (kept as a draft): Enter saves") }
         if state.flag { status.append("⚑ flagged") }
         if !state.note.isEmpty { status.append("note: " + state.note) }
         ScreenFrame.drawMessage(state.message, status: status.joined(separator: " · "), into: &grid, y: height - 2)

@@ -48,6 +48,8 @@ public struct LabelScreenState: Sendable {
     public var modelVersion: Int64?
     /// True when the item shows a saved label (history, undo, jump): Enter saves an edit.
     public var editing = false
+    /// True when the values on screen differ from what is saved (kept as a draft until Enter).
+    public var unsaved = false
 
     public init(rubric: Rubric, annotator: String) {
         self.rubric = rubric

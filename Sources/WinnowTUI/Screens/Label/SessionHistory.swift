@@ -4,8 +4,8 @@ import WinnowCore
 /// the labeling screen asks it where to go and tells it what happened, and it never touches the
 /// database, so every path is tested without SQLite.
 ///
-/// The model: `entries` are this session's saves, oldest first (an item saved twice is one entry with
-/// its latest log row). `position` is the entry on screen while walking history; nil on the queue's item
+/// The model: `entries` are the annotator's labels, oldest first: those of earlier sessions (given at
+/// `init`), then this session's saves (an item saved twice is one entry with its latest log row). `position` is the entry on screen while walking history; nil on the queue's item
 /// or a detour. `parked` is the queue's item put aside during a detour, to come back to.
 public struct SessionHistory: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
@@ -22,10 +22,22 @@ public struct SessionHistory: Sendable, Equatable {
     public private(set) var entries: [Entry] = []
     public private(set) var position: Int?
     public private(set) var parked: Parked?
+    /// Entries before this index come from earlier sessions: undo does not reach them.
+    public private(set) var sessionStart: Int
+    /// Items saved in this session.
+    public private(set) var sessionItems: Set<Int64> = []
 
-    public init() {}
+    /// `earlier`: the annotator's labels from earlier sessions, oldest first, to walk back through.
+    public init(earlier: [Entry] = []) {
+        entries = earlier
+        sessionStart = earlier.count
+    }
 
-    public var count: Int { entries.count }
+    /// How many items were saved in this session.
+    public var count: Int { sessionItems.count }
+
+    /// Whether undo has something of this session to take back.
+    public var canUndo: Bool { entries.count > sessionStart }
 
     /// Whether the next save should take the queue's next item in the same transaction: not while walking
     /// history (Enter moves on through it) and not while a queue item is parked (it comes back first).
@@ -46,6 +58,7 @@ public struct SessionHistory: Sendable, Equatable {
 
     /// Records a save of `item` as log row `event`; says what to show next.
     public mutating func saved(item: Int64, event: Int64) -> AfterSave {
+        sessionItems.insert(item)
         let inHistory = position.map { $0 + 1 < entries.count } ?? false
         let toQueue = !inHistory && parked == nil
         if let p = position {
@@ -65,7 +78,9 @@ public struct SessionHistory: Sendable, Equatable {
 
     /// The last save, taken off the history for undo; the queue's item on screen is parked first.
     public mutating func undo(onScreen: OnScreen) -> Entry? {
-        guard let last = entries.popLast() else { return nil }
+        guard canUndo, let last = entries.popLast() else { return nil }
+        // Still saved in this session only if another entry of it is left (never: one entry per item).
+        sessionItems.remove(last.item)
         park(onScreen, except: last.item)
         position = nil
         return last
@@ -96,10 +111,12 @@ public struct SessionHistory: Sendable, Equatable {
     public mutating func walk(by step: Int, onScreen: OnScreen) -> Walk {
         let target = (position ?? entries.count) + step
         if target < 0 {
-            return .message(entries.isEmpty ? "No saves yet in this session" : "This is the first item of the session")
+            return .message(entries.isEmpty ? "No saves yet" : "This is your oldest label")
         }
         if target >= entries.count {
-            if position == nil { return .message("This is the newest item") }
+            // After a jump (g, /) the queue's item is parked: → goes back to it.
+            if position == nil && parked != nil { return .resume }
+            if position == nil { return .message("This is the queue's next item; ← walks your labels, newest first") }
             position = nil
             return .resume
         }
