@@ -124,6 +124,9 @@ extension LabelLog {
         /// This annotator's current labels and their active seconds, for their pace.
         public var mine: Int
         public var mySeconds: Double
+        /// Items still open to this annotator: nobody has labeled them, or they are overlap items that
+        /// fewer than `min_annotators` people have labeled and this annotator has not.
+        public var leftForMe: Int
     }
 
 

@@ -35,6 +35,27 @@ final class LabelLiveHeaderTests: XCTestCase {
         XCTAssertTrue(ana.frame().row(0).contains("3/12 labeled"), ana.frame().row(0))
     }
 
+    func testTheHeaderShowsYourOwnCountAndWhatIsLeftForYouOverlapIncluded() throws {
+        let fixture = try fixture()
+        // Every item is an overlap item for two people: ben's three labels leave them open to ana.
+        _ = try Config(store: fixture.store).set("overlap", "1")
+        let ana = try fixture.controller(annotator: "ana")
+        XCTAssertTrue(ana.frame().row(0).contains("you 0, 12 left"), ana.frame().row(0))
+        try label(fixture, by: "ben", count: 3, except: nil)
+        fixture.clock += ProgressTracker.interval + 1
+        try ana.idle()
+        let header = ana.frame().row(0)
+        XCTAssertTrue(header.contains("3/12 labeled") && header.contains("you 0, 12 left"), header)
+        try ana.type("40")
+        try ana.press(.enter)
+        XCTAssertTrue(ana.frame().row(0).contains("you 1, 11 left"), ana.frame().row(0))
+        // Without overlap, ben's items are closed to ana: they are not left for her.
+        _ = try Config(store: fixture.store).set("overlap", "0")
+        fixture.clock += ProgressTracker.interval + 1
+        try ana.idle()
+        XCTAssertTrue(ana.frame().row(0).contains("you 1, 8 left"), ana.frame().row(0))
+    }
+
     func testANewModelVersionShowsInTheHeaderWithoutAKeyPress() throws {
         let fixture = try fixture()
         let ana = try fixture.controller(annotator: "ana")

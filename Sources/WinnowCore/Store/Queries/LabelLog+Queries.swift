@@ -33,14 +33,22 @@ extension LabelLog {
     }
 
     public func progress(annotator: String) throws -> Progress {
-        try store.pool.read { db in
+        let config = Config(store: store)
+        let overlap = try config.double(.overlap), minAnnotators = try config.integer(.minAnnotators)
+        let seed = UInt64(try config.integer(.seed))
+        return try store.pool.read { db in
             let items = try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0
-            let labeled = try Int.fetchOne(db, sql: "SELECT count(DISTINCT item_id) FROM (\(LabelLog.standingEvents)) WHERE role IN ('annotator', 'gold')") ?? 0
+            let labeledItems = try LeaseQueries.labeledItems(db, annotator: annotator, withKeys: overlap > 0)
             let row = try Row.fetchOne(db, sql: """
                 SELECT count(*) AS n, coalesce(sum(active_seconds), 0) AS s FROM current_label
                 WHERE annotator = ? AND role = 'annotator'
                 """, arguments: [annotator])
-            return Progress(items: items, labeled: labeled, mine: row?["n"] ?? 0, mySeconds: row?["s"] ?? 0)
+            // Open to me: never labeled, or an overlap item that still needs people and not yet me.
+            let stillOpen = labeledItems.filter {
+                !$0.mine && $0.people < minAnnotators && ItemServer.isInOverlapSample(key: $0.key, overlap: overlap, seed: seed)
+            }.count
+            return Progress(items: items, labeled: labeledItems.count, mine: row?["n"] ?? 0, mySeconds: row?["s"] ?? 0,
+                            leftForMe: items - labeledItems.count + stillOpen)
         }
     }
 

@@ -53,6 +53,7 @@ extension LabelScreen {
         var parts = ["\(state.rubric.name) v\(state.rubric.version)"]
         let p = state.progress
         parts.append("\(p.labeled)/\(p.total) labeled")
+        parts.append("you \(p.mine), \(p.leftForMe) left")
         parts.append("session \(p.session)")
         if let pace = p.itemsPerHour { parts.append("\(Int(pace.rounded()))/h") }
         if let eta = p.etaSeconds { parts.append("ETA " + formatDuration(eta)) }

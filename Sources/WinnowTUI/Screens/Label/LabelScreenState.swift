@@ -7,8 +7,12 @@ import WinnowCore
 public struct LabelScreenState: Sendable {
     /// The header's figures.
     public struct Progress: Sendable, Equatable {
+        /// Items labeled by anyone (the team), of all items.
         public var labeled = 0
         public var total = 0
+        /// Your labels, and the items still open to you (overlap items included).
+        public var mine = 0
+        public var leftForMe = 0
         public var session = 0
         /// This annotator's items per hour of active time, when known.
         public var itemsPerHour: Double?

@@ -24,6 +24,7 @@ final class ProgressTracker {
             if event.action == .save {
                 f.labeled += 1
                 f.mine += 1
+                f.leftForMe = max(0, f.leftForMe - 1)
             }
             f.mySeconds += event.activeSeconds
             figures = f
@@ -46,11 +47,13 @@ final class ProgressTracker {
         guard let f = figures else { return p }
         p.total = f.items
         p.labeled = min(f.labeled, f.items)
+        p.mine = f.mine
+        p.leftForMe = f.leftForMe
         p.session = session
         if f.mine >= 1, f.mySeconds > 0 {
             let pace = Double(f.mine) / f.mySeconds * 3600
             p.itemsPerHour = pace
-            p.etaSeconds = Double(max(0, f.items - f.labeled)) / pace * 3600
+            p.etaSeconds = Double(f.leftForMe) / pace * 3600
         }
         return p
     }
