@@ -59,3 +59,66 @@ public struct ReviewError: Error, CustomStringConvertible, Equatable {
     public var message: String
     public var description: String { message }
 }
+
+/// The review queue kept current for a screen without blocking it: `poll` starts a load in the
+/// background when the label log or the current model changed since the last load (and none is
+/// running), and hands over each finished snapshot once. At 60k labels a load takes about a second,
+/// too long to run between two keys.
+public final class ReviewWatch {
+    private let store: Store
+    private let rubric: Rubric
+    private let autoAccept: Bool
+    private var running: BackgroundResult<ReviewSnapshot>?
+    private var runningFilter: ReviewQueue.Filter?
+    /// What the last load saw.
+    private var seen: (event: Int64, model: Int64?)?
+
+    public init(store: Store, rubric: Rubric, autoAccept: Bool) {
+        self.store = store
+        self.rubric = rubric
+        self.autoAccept = autoAccept
+    }
+
+    /// Loads now, on the caller's thread (the first frame, a new filter, a refresh the lead asked for).
+    public func load(filter: ReviewQueue.Filter) throws -> ReviewSnapshot {
+        let modelId = try ModelVersion.current(store: store)?.id
+        let snapshot = try Review.load(store: store, rubric: rubric, filter: filter, autoAccept: autoAccept)
+        seen = (snapshot.lastEventId, modelId)
+        running = nil
+        return snapshot
+    }
+
+    /// A snapshot loaded in the background since the last call, for `filter`; nil otherwise.
+    public func poll(filter: ReviewQueue.Filter) throws -> ReviewSnapshot? {
+        if let running {
+            guard let done = try running.value(waiting: 0) else { return nil }
+            self.running = nil
+            // A load for a filter no longer asked for is dropped; the next poll starts one for this filter.
+            if runningFilter != filter {
+                seen = nil
+                return nil
+            }
+            return done
+        }
+        let event = try LabelLog(store: store).lastEventId()
+        let model = try ModelVersion.current(store: store)?.id
+        if let seen, seen.event == event, seen.model == model { return nil }
+        seen = (event, model)
+        let (store, rubric, autoAccept) = (store, rubric, autoAccept)
+        runningFilter = filter
+        running = BackgroundResult {
+            var snapshot = try Review.load(store: store, rubric: rubric, filter: filter, autoAccept: autoAccept)
+            // Its own acceptances are not news: the next poll compares against the log after them.
+            snapshot.lastEventId = max(snapshot.lastEventId, event)
+            return snapshot
+        }
+        return nil
+    }
+
+    /// Waits for the load in progress (tests).
+    public func wait(filter: ReviewQueue.Filter) throws -> ReviewSnapshot? {
+        guard let running else { return nil }
+        _ = try running.value()
+        return try poll(filter: filter)
+    }
+}

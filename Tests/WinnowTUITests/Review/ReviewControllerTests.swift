@@ -136,9 +136,25 @@ final class ReviewControllerTests: XCTestCase {
         try annotate("item3", "ann", 1, false)
         try annotate("item3", "ben", 5, false)
         fixture.clock += 3
-        try app.tick()
+        try app.tick()  // starts the reload in the background
+        try controller.waitForBackgroundLoad()
         XCTAssertEqual(controller.state.entry?.itemKey, "item3")
         XCTAssertTrue(text(app.frame()).contains("1 to settle"))
+    }
+
+    func testABackgroundLoadOvertakenByASaveDoesNotBringTheSettledItemBack() throws {
+        try annotate("item1", "ann", 5, false)
+        try annotate("item1", "ben", 1, false)
+        try annotate("item2", "ann", 4, false)
+        try annotate("item2", "ben", 3, false)
+        let (app, controller) = try review()
+        // A load read before the save (as a background load can be) arrives after it.
+        let stale = try Review.load(store: fixture.store, rubric: fixture.rubric, autoAccept: false)
+        try app.send(.char("3"))
+        try app.send(.enter)
+        controller.adopt(stale)
+        XCTAssertFalse(controller.queue.contains { $0.itemKey == "item1" }, "\(controller.queue.map(\.itemKey))")
+        XCTAssertEqual(controller.state.counts.settled, 1)
     }
 
     func testTheReviewKeysAreAllReservedFromRubrics() {

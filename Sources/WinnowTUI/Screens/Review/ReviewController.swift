@@ -43,8 +43,7 @@ public final class ReviewController: Screen {
     private var seen: [Int64: ReviewEntry] = [:]
     public private(set) var history = SessionHistory()
     public private(set) var currentItem: Int64?
-    private var lastEventId: Int64 = 0
-    private var modelId: Int64?
+    private let watch: ReviewWatch
     private var checkedAt = -Double.infinity
     /// How often a tick looks for new labels.
     static let interval = 2.0
@@ -67,6 +66,7 @@ public final class ReviewController: Screen {
         storedRubric = StoredRubric(rubric)
         log = LabelLog(store: store)
         preview = ImagePreview(colorMode: colorMode)
+        watch = ReviewWatch(store: store, rubric: rubric, autoAccept: autoAccept)
         state = ReviewScreenState(rubric: rubric, lead: lead)
         state.filter = filter
     }
@@ -103,20 +103,26 @@ public final class ReviewController: Screen {
         switch event {
         case .key(let key): return try handle(key)
         case .tick(let t):
-            // New labels or a new model (from anyone) reload the queue; a failure is tried on a later tick.
+            // New labels or a new model (from anyone) reload the queue in the background; a failure is
+            // tried again on a later tick.
             guard t - checkedAt >= Self.interval else { return .stay }
             checkedAt = t
-            if let changed = try? changedSinceLoad(), changed, let accepted = try? reload() {
-                if accepted > 0 && state.grading.message == nil { state.grading.message = Self.acceptedMessage(accepted) }
-                if currentItem == nil { try? showNextInQueue() }
-            }
+            if let snapshot = try? watch.poll(filter: state.filter) { adoptLoaded(snapshot) }
         case .message: break
         }
         return .stay
     }
 
-    private func changedSinceLoad() throws -> Bool {
-        try log.lastEventId() != lastEventId || (try ModelVersion.current(store: store))?.id != modelId
+    /// A queue loaded in the background, taken in.
+    private func adoptLoaded(_ snapshot: ReviewSnapshot) {
+        adopt(snapshot)
+        if snapshot.acceptedNow > 0 && state.grading.message == nil { state.grading.message = Self.acceptedMessage(snapshot.acceptedNow) }
+        if currentItem == nil { try? showNextInQueue() }
+    }
+
+    /// Waits for a background load in progress and takes it in (tests).
+    public func waitForBackgroundLoad() throws {
+        if let snapshot = try watch.wait(filter: state.filter) { adoptLoaded(snapshot) }
     }
 
     /// The queue the lead works through: the loaded entries not settled since, skipped ones last.
@@ -130,21 +136,24 @@ public final class ReviewController: Screen {
     /// many unanimous items were accepted.
     @discardableResult
     private func reload() throws -> Int {
-        let snapshot = try Review.load(store: store, rubric: rubric, filter: state.filter, autoAccept: autoAccept)
+        let snapshot = try watch.load(filter: state.filter)
+        adopt(snapshot)
+        return snapshot.acceptedNow
+    }
+
+    func adopt(_ snapshot: ReviewSnapshot) {
         entries = snapshot.queue.entries
         predictions = snapshot.predictions
         annotators = snapshot.annotators
         settledAtLoad = snapshot.queue.settled
         automaticAtLoad = snapshot.queue.settledAutomatically
-        lastEventId = snapshot.lastEventId
-        modelId = try ModelVersion.current(store: store)?.id
         state.modelVersion = snapshot.modelVersion
-        done = []
+        // Settled here after the snapshot was read (a background load overtaken by a save): still settled.
+        done = done.filter { id in entries.contains { $0.itemId == id } }
         skipped = skipped.filter { id in entries.contains { $0.itemId == id } }
         for entry in entries { seen[entry.itemId] = entry }
         if let id = currentItem, !state.grading.editing, let fresh = entries.first(where: { $0.itemId == id }) { state.entry = fresh }
         updateCounts()
-        return snapshot.acceptedNow
     }
 
     private func updateCounts() {
