@@ -29,8 +29,9 @@
  * exits the process on failure, newterm() returns NULL, which the caller
  * turns into a typed error.
  */
-static inline SCREEN *winnow_newterm(void) {
-    SCREEN *screen = newterm(NULL, stdout, stdin);
+/* `type` NULL: the terminal $TERM names; else that terminfo entry (a direct-colour variant). */
+static inline SCREEN *winnow_newterm(const char *type) {
+    SCREEN *screen = newterm(type, stdout, stdin);
     if (screen != NULL) set_term(screen);
     return screen;
 }

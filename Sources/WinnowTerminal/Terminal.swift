@@ -46,7 +46,14 @@ public final class Terminal {
                 // Without a UTF-8 locale ncursesw cannot print wide characters.
                 setlocale(LC_CTYPE, "C.UTF-8")
             }
-            guard let created = winnow_newterm() else {
+            // A terminal that says it shows 24-bit colour (COLORTERM) under a palette TERM gets the
+            // direct-colour variant of its terminfo entry when one is installed: ncurses draws true
+            // colour only through such an entry.
+            let env = { (name: String) in getenv(name).map { String(cString: $0) } }
+            let direct = TerminalType.directColorVariant(term: env("TERM") ?? "", colorterm: env("COLORTERM") ?? "",
+                                                         exists: TerminalType.terminfoExists)
+            let opened = direct.flatMap { type in type.withCString { winnow_newterm($0) } } ?? winnow_newterm(nil)
+            guard let created = opened else {
                 let term = getenv("TERM").map { String(cString: $0) } ?? ""
                 throw TerminalError.cannotInitialize(term: term)
             }
