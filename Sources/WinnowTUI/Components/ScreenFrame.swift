@@ -21,14 +21,21 @@ public enum ScreenFrame {
         return grid
     }
 
-    /// The header: " winnow │ a │ b │ …" on the left, `right` at the right edge when it fits.
+    /// The header: " winnow │ a │ b │ …" on the left, `right` at the right edge. When both do not fit,
+    /// `right` (why the item is here) keeps up to half the width and the left side is cut short (…).
     public static func drawHeader(_ parts: [String], right: String, into grid: inout Grid) {
         grid.fill(Rect(x: 0, y: 0, width: grid.width, height: 1), style: Theme.headerBar)
         let left = " winnow │ " + parts.joined(separator: " │ ")
-        let used = grid.put(left, x: 0, y: 0, style: Theme.headerBar)
-        guard !right.isEmpty else { return }
+        guard !right.isEmpty else {
+            grid.put(left, x: 0, y: 0, style: Theme.headerBar)
+            return
+        }
         let text = right + " "
-        let x = max(used + 3, grid.width - TextWidth.width(of: text))
+        let rightWidth = min(TextWidth.width(of: text), grid.width / 2)
+        let leftRoom = grid.width - rightWidth - 2
+        let shown = TextWidth.width(of: left) > leftRoom ? TextWidth.truncate(left, to: leftRoom) : left
+        let used = grid.put(shown, x: 0, y: 0, style: Theme.headerBar)
+        let x = max(used + 2, grid.width - TextWidth.width(of: text))
         grid.put(text, x: x, y: 0, style: Theme.headerBar, maxWidth: grid.width - x)
     }
 
