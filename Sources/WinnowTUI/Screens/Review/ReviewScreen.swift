@@ -193,7 +193,7 @@ public enum ReviewScreen {
                 lead = (keys.count > 1 ? "\(keys.first!)-\(keys.last!)" : keys.joined(), "set gold")
             }
         }
-        ScreenFrame.drawFooter(keys.footer, lead: lead, into: &grid, y: height - 1)
+        ScreenFrame.drawFooter(state.grading.item == nil ? emptyQueueKeys.footer : keys.footer, lead: lead, into: &grid, y: height - 1)
         return grid
     }
 
