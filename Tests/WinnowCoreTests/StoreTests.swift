@@ -6,7 +6,7 @@ import WinnowTestSupport
 
 final class StoreTests: CoreTestCase {
     static let tables = [
-        "config", "current_model", "item", "item_embedding", "item_features", "label_event", "lease", "model_version", "rubric", "serve_log",
+        "config", "current_model", "item", "item_embedding", "item_features", "label_event", "lease", "model_version", "record_original", "rubric", "serve_log",
         "source_file", "worker_lock",
     ]
     static let views = ["current_label"]
