@@ -74,6 +74,6 @@ let package = Package(
             dependencies: ["WinnowTUI", "WinnowCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "WinnowTerminalTests", dependencies: ["WinnowTerminal", "WinnowTUI", "CNcursesw"]),
         // Drives the built `winnow` binary (and tmux for the screens): end to end.
-        .testTarget(name: "WinnowCLITests", dependencies: ["WinnowCore"]),
+        .testTarget(name: "WinnowCLITests", dependencies: ["WinnowCore", "WinnowTestSupport"]),
     ]
 )

@@ -6,7 +6,8 @@ import WinnowTestSupport
 
 final class StoreTests: CoreTestCase {
     static let tables = [
-        "config", "current_model", "draft", "item", "item_embedding", "item_features", "label_event", "lease", "model_version", "rubric", "serve_log",
+        "config", "current_model", "draft", "item", "item_embedding", "item_features", "label_event", "lease", "model_version", "record_original",
+        "rubric", "serve_log",
         "source_file", "worker_lock",
     ]
     static let views = ["current_label"]

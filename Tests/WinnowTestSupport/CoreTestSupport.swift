@@ -78,7 +78,7 @@ open class CoreTestCase: XCTestCase {
     }
 
     public func items() throws -> [Item] {
-        try store.testRead { db in try Item.fetchAll(db, sql: "SELECT * FROM item ORDER BY id") }
+        try store.testRead { db in try Item.fetchAll(db, sql: "SELECT \(Store.testItemColumns) FROM item ORDER BY id") }
     }
 
     public func item(_ key: String) throws -> Item? {

@@ -210,19 +210,25 @@ struct PreparedRow {
     var turnsJSON: String
     var captionsJSON: String
     var contentHash: String
+    /// Whether the item is one of several from its record, which then keep the record's original bytes
+    /// once between them (`record_original`) instead of each its own copy.
+    var sharesOriginal: Bool
 
-    init(draft: DraftItem, original: UnsafeRawBufferPointer) {
+    /// `recordDigest` (the SHA-256 of the record's bytes) is given for the items of a record that has
+    /// several; an item that is the whole record hashes the bytes themselves.
+    init(draft: DraftItem, original: UnsafeRawBufferPointer, recordDigest: [UInt8]?) {
         self.draft = draft
         fieldsJSON = JSONValue.object(draft.fields).serialized()
         turnsJSON = PreparedRow.json(draft.turns)
         captionsJSON = JSONValue.array(draft.captions.map(JSONValue.string)).serialized()
-        var hasher = SHA256()
-        for var part in [draft.image ?? "", captionsJSON, turnsJSON, fieldsJSON] {
-            part.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-            ItemWriter.zero.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        sharesOriginal = recordDigest != nil
+        if let recordDigest {
+            contentHash = ItemContentHash.sharing(
+                image: draft.image, captionsJSON: captionsJSON, turnsJSON: turnsJSON, fieldsJSON: fieldsJSON, recordDigest: recordDigest)
+        } else {
+            contentHash = ItemContentHash.whole(
+                image: draft.image, captionsJSON: captionsJSON, turnsJSON: turnsJSON, fieldsJSON: fieldsJSON, original: original)
         }
-        hasher.update(bufferPointer: original)
-        contentHash = hexDigits(hasher.finalize().prefix(16))
     }
 }
 
@@ -282,6 +288,31 @@ final class RecordPreparer: @unchecked Sendable {
     }
     nonisolated(unsafe) static var useFastPath = true
 
+    /// A record's items repeat what they share (a candidate shows the conversation before it; every item
+    /// keeps the record's captions and fields), so their text could grow with the square of the record
+    /// (10,000 candidates after a 100 KB question would store 1 GB). At most this many times the record's
+    /// size, plus `storedTextAllowance`, is stored; a record that would need more is refused, so a file's
+    /// cost stays linear in its size.
+    static let storedTextFactor = 64
+    static let storedTextAllowance = 64 << 10
+
+    static func storedTextLimit(recordSize: Int) -> Int { storedTextFactor * recordSize + storedTextAllowance }
+
+    /// The bytes the drafts' turns, captions and fields will take once stored, nearly (counted before
+    /// anything is serialized, so an absurd record is refused before its text is built): the strings'
+    /// UTF-8 plus the JSON around them; the fields of the first draft stand for every draft's.
+    static func storedText(_ drafts: [DraftItem]) -> Int {
+        let fields = drafts.first.map { JSONValue.object($0.fields).serialized().utf8.count } ?? 0
+        var total = 0
+        for draft in drafts {
+            total += fields + 4
+            for turn in draft.turns { total += turn.value.utf8.count + turn.from.utf8.count + 22 }
+            for caption in draft.captions { total += caption.utf8.count + 3 }
+            if total > Int.max / 4 { break }
+        }
+        return total
+    }
+
     func prepare(_ record: RecordReader.Record) throws(ImportError) -> PreparedRecord {
         let range = record.range
         if format == .mmInstructQuestions { return PreparedRecord(index: record.index, start: range.lowerBound, end: range.upperBound, rows: []) }
@@ -301,6 +332,16 @@ final class RecordPreparer: @unchecked Sendable {
         } catch {
             throw reader.error(at: range.lowerBound, record: record.index, field: error.field, error.message)
         }
+        if drafts.count > 1 {
+            let size = range.count
+            let stored = RecordPreparer.storedText(drafts)
+            if stored > RecordPreparer.storedTextLimit(recordSize: size) {
+                let field = format == .questionSets ? "questions" : "conversations"
+                throw reader.error(
+                    at: range.lowerBound, record: record.index, field: field,
+                    "its \(drafts.count) items would store \(ByteCount(stored)) of text (each repeats what they share: the turns before the candidates, the captions, the other fields), more than the \(ByteCount(RecordPreparer.storedTextLimit(recordSize: size))) allowed for a record of \(ByteCount(size)) (\(RecordPreparer.storedTextFactor) times its size, and 64 KB); split it into smaller records")
+            }
+        }
         for i in drafts.indices {
             for (field, value) in setFields { drafts[i].fields[field] = .string(value) }
             if drafts[i].captions.isEmpty, let image = drafts[i].image, let captionIndex {
@@ -308,7 +349,10 @@ final class RecordPreparer: @unchecked Sendable {
             }
         }
         let rows = reader.data.withUnsafeBytes { file in
-            drafts.map { PreparedRow(draft: $0, original: UnsafeRawBufferPointer(rebasing: file[range])) }
+            let original = UnsafeRawBufferPointer(rebasing: file[range])
+            // The items of one record share its bytes: hashed once here, stored once by the writer.
+            let digest = drafts.count > 1 ? ItemContentHash.recordDigest(original) : nil
+            return drafts.map { PreparedRow(draft: $0, original: original, recordDigest: digest) }
         }
         return PreparedRecord(index: record.index, start: range.lowerBound, end: range.upperBound, rows: rows)
     }

@@ -215,7 +215,7 @@ public final class ItemServer {
         do {
             var served: Served?
             var newModel: Int64?
-            let saved = try store.write { db -> T in
+            let saved = try store.write(waitingForCheck: false) { db -> T in
                 served = nil
                 let saved = try save(db)
                 if let item { try release(db, item) }
@@ -303,7 +303,7 @@ public final class ItemServer {
     /// item the annotator asked for by key or returns to, when only another's live lease stops it.
     @discardableResult
     public func lease(_ id: Int64, ignoreLabels: Bool = false, served reason: ServeReason? = nil) throws -> Bool {
-        try store.write { db in try lease(db, id, ignoreLabels: ignoreLabels, served: reason) }
+        try store.write(waitingForCheck: false) { db in try lease(db, id, ignoreLabels: ignoreLabels, served: reason) }
     }
 
     private func lease(_ db: Database, _ id: Int64, ignoreLabels: Bool = false, served reason: ServeReason? = nil) throws -> Bool {
@@ -363,7 +363,7 @@ public final class ItemServer {
     }
 
     public func release(_ id: Int64) throws {
-        try store.write { db in try release(db, id) }
+        try store.write(waitingForCheck: false) { db in try release(db, id) }
     }
 
     private func release(_ db: Database, _ id: Int64) throws {

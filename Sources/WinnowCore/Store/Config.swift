@@ -126,7 +126,7 @@ public struct Config: Sendable {
     public func set(_ name: String, _ value: String) throws -> Entry {
         guard let key = ConfigKey.named(name) else { throw ConfigError.unknownKey(name) }
         let canonical = try key.validate(value).get()
-        try store.pool.write { db in
+        try store.write { db in
             try db.execute(
                 sql: "INSERT INTO config(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 arguments: [name, canonical])

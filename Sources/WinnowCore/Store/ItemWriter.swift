@@ -4,8 +4,6 @@ import GRDBSQLite
 
 /// Writes drafted items inside the import's transaction with cached statements.
 struct ItemWriter {
-    static let zero: [UInt8] = [0]
-
     struct Outcome {
         var added = 0
         var unchanged = 0
@@ -20,6 +18,7 @@ struct ItemWriter {
 
     private let findExisting: Statement
     private let insertItem: Statement
+    private let insertOriginal: Statement
     private let keyTaken: Statement
     /// Keys inserted by this command, when the database had no items before it: then a key is taken
     /// exactly when it is in here, and no query is needed.
@@ -36,9 +35,10 @@ struct ItemWriter {
         findExisting = try db.makeStatement(sql: "SELECT id, key, content_hash FROM item WHERE source_name = ? AND record_index = ? AND part = ?")
         insertItem = try db.makeStatement(sql: """
             INSERT INTO item(key, group_key, image, captions, turns, fields, source_name, record_index, part,
-                             source_file_id, turn_index, candidate_index, original, content_hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                             source_file_id, turn_index, candidate_index, original, content_hash, record_original_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        insertOriginal = try db.makeStatement(sql: "INSERT INTO record_original(bytes) VALUES (?)")
         keyTaken = try db.makeStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE key = ?)")
         let empty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM item)") ?? false
         insertedKeys = empty ? [] : nil
@@ -75,6 +75,8 @@ struct ItemWriter {
         guard let first = rows.first?.draft else { return outcome }
         let baseKey = first.baseKey ?? fallbackKey
         var recordKey: String?
+        /// The record's shared original bytes, written with its first new item (`PreparedRow.sharesOriginal`).
+        var sharedOriginal: Int64?
         for row in rows {
             let draft = row.draft
             let (fieldsJSON, turnsJSON, captionsJSON, contentHash) = (row.fieldsJSON, row.turnsJSON, row.captionsJSON, row.contentHash)
@@ -90,9 +92,13 @@ struct ItemWriter {
                 let key = recordKey! + draft.keySuffix
                 if recordKey != baseKey { outcome.renamed += 1 }
                 let group = GroupKey(draft.groupKind, draft.groupOverride ?? (recordKey! + draft.groupSuffix)).description
+                if row.sharesOriginal && sharedOriginal == nil {
+                    try insertOriginal.execute(arguments: [Data(original)])
+                    sharedOriginal = db.lastInsertedRowID
+                }
                 itemId = try insertRow(
                     key: key, group: group, row: row, sourceName: sourceName, recordIndex: recordIndex, sourceFileId: sourceFileId,
-                    original: original)
+                    original: row.sharesOriginal ? UnsafeRawBufferPointer(start: nil, count: 0) : original, sharedOriginal: sharedOriginal)
                 insertedKeys?.insert(key)
                 outcome.added += 1
             }
@@ -108,7 +114,7 @@ struct ItemWriter {
     /// Inserts one item row, binding the values straight to SQLite: GRDB's `StatementArguments` box and
     /// convert every value, which was a fifth of the writer thread's time at 158k records.
     private func insertRow(key: String, group: String, row: PreparedRow, sourceName: String, recordIndex: Int, sourceFileId: Int64,
-                           original: UnsafeRawBufferPointer) throws -> Int64 {
+                           original: UnsafeRawBufferPointer, sharedOriginal: Int64?) throws -> Int64 {
         let statement = insertItem.sqliteStatement
         sqlite3_reset(statement)
         func text(_ index: Int32, _ value: String?) {
@@ -143,6 +149,7 @@ struct ItemWriter {
             sqlite3_bind_zeroblob(statement, 13, 0)
         }
         text(14, row.contentHash)
+        if let sharedOriginal { sqlite3_bind_int64(statement, 15, sharedOriginal) } else { sqlite3_bind_null(statement, 15) }
         let code = sqlite3_step(statement)
         sqlite3_reset(statement)
         guard code == SQLITE_DONE else {
@@ -173,7 +180,7 @@ struct ItemWriter {
     /// Why a record imported before no longer matches: the file's record changed, or only what the
     /// options add to it (`--captions`, `--set`), which the message names.
     private func differenceProblem(itemId: Int64, key: String, row: PreparedRow, sourceName: String, original: UnsafeRawBufferPointer) throws -> RecordProblem {
-        let stored = try Row.fetchOne(db, sql: "SELECT image, captions, turns, fields, original FROM item WHERE id = ?", arguments: [itemId])
+        let stored = try Row.fetchOne(db, sql: "SELECT image, captions, turns, fields, \(Item.originalColumn) AS original FROM item WHERE id = ?", arguments: [itemId])
         let sameRecord = stored.map { ($0["original"] as Data?) == Data(original) && ($0["turns"] as String?) == row.turnsJSON } ?? false
         guard sameRecord, let stored else {
             return RecordProblem(nil, "key \(key) was imported from \(sourceName) before with different content; import the changed file under another name or into another database")

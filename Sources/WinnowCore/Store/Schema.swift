@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The database schema as a list of migrations. A migration, once released, is never edited: a
@@ -13,7 +14,8 @@ public enum Schema {
         migrator.registerMigration("v2-model", migrate: createModel)
         migrator.registerMigration("v3-serve-log", migrate: createServeLog)
         migrator.registerMigration("v4-group-kinds", migrate: addGroupKinds)
-        migrator.registerMigration("v5-drafts", migrate: createDrafts)
+        migrator.registerMigration("v5-record-originals", migrate: shareRecordOriginals)
+        migrator.registerMigration("v6-drafts", migrate: createDrafts)
         return migrator
     }()
 
@@ -206,5 +208,45 @@ public enum Schema {
                 ELSE 'record:' || group_key
             END;
             """)
+    }
+
+    /// A record that gives several items (candidate answers, question sets) keeps its original bytes once,
+    /// in `record_original`, instead of once per item: one gpt turn with 10,000 candidates stored its record
+    /// 10,000 times (1.2 GB from a 119 KB file). Such items have empty `original` bytes and name the row
+    /// that has them; an item that is a whole record keeps its bytes in `item.original`, as before.
+    /// Existing items of multi-item records are moved over, and their content hashes recomputed the way
+    /// the import computes them for such items (`ItemContentHash`), so importing their file again finds
+    /// them unchanged.
+    private static func shareRecordOriginals(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE record_original (
+                id INTEGER PRIMARY KEY,
+                bytes BLOB NOT NULL                    -- the record's bytes exactly as read
+            );
+            ALTER TABLE item ADD COLUMN record_original_id INTEGER REFERENCES record_original(id);
+            """)
+        let records = try Row.fetchAll(db, sql: """
+            SELECT source_name, record_index, min(id) AS first FROM item GROUP BY source_name, record_index HAVING count(*) > 1
+            """)
+        // The items of the record that hold the first item's bytes (all of them, as the import wrote
+        // them; one that does not stays as it is), compared in SQL rather than read into memory per item.
+        let items = try db.makeStatement(sql: """
+            SELECT id, image, captions, turns, fields FROM item
+            WHERE source_name = ? AND record_index = ? AND original = (SELECT original FROM item WHERE id = ?) ORDER BY id
+            """)
+        let update = try db.makeStatement(sql: "UPDATE item SET original = X'', record_original_id = ?, content_hash = ? WHERE id = ?")
+        for record in records {
+            let rows = try Row.fetchAll(items, arguments: [record["source_name"], record["record_index"], record["first"]])
+            guard rows.count > 1 else { continue }
+            try db.execute(sql: "INSERT INTO record_original(bytes) SELECT original FROM item WHERE id = ?", arguments: [record["first"]])
+            let id = db.lastInsertedRowID
+            let original = try Data.fetchOne(db, sql: "SELECT bytes FROM record_original WHERE id = ?", arguments: [id]) ?? Data()
+            let digest = ItemContentHash.recordDigest(original)
+            for row in rows {
+                let hash = ItemContentHash.sharing(
+                    image: row["image"], captionsJSON: row["captions"], turnsJSON: row["turns"], fieldsJSON: row["fields"], recordDigest: digest)
+                try update.execute(arguments: [id, hash, row["id"]])
+            }
+        }
     }
 }

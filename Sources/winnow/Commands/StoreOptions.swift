@@ -11,10 +11,11 @@ struct StoreOptions: ParsableArguments {
 
     func open() throws -> Store { try Store(path: path) }
 
-    /// For commands that only read: a path with no database is an error, not a new empty file.
+    /// For commands that only read: a path with no database is an error, not a new empty file, and a file
+    /// this process may not write is opened read-only.
     func openExisting() throws -> Store {
         guard FileManager.default.fileExists(atPath: path) else { throw NoDatabase(path: path) }
-        return try open()
+        return try Store.openForReading(path: path)
     }
 
     struct NoDatabase: Error, CustomStringConvertible {

@@ -61,11 +61,17 @@ struct WinnowProcess {
     }
 
     /// Runs `winnow ARGS` with `--db` pointing at this test's database (unless `useDatabase` is false).
+    /// `runAs` (a user id; the tests must run as root) runs it as that user, through setpriv.
     @discardableResult
-    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Outcome {
+    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], runAs user: uid_t? = nil) throws -> Outcome {
         let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
+        if let user {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", Self.binary.path] + arguments
+        } else {
+            process.executableURL = Self.binary
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         env["WINNOW_DB"] = database.path

@@ -125,7 +125,7 @@ extension Item {
     struct OriginalReader {
         private let statement: Statement
 
-        init(_ db: Database) throws { statement = try db.makeStatement(sql: "SELECT original FROM item WHERE id = ?") }
+        init(_ db: Database) throws { statement = try db.makeStatement(sql: "SELECT \(Item.originalColumn) FROM item WHERE id = ?") }
 
         /// The bytes of item `id` (empty when it has none).
         func bytes(of id: Int64?) throws -> Data { try Data.fetchOne(statement, arguments: [id]) ?? Data() }

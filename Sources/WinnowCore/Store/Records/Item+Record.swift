@@ -24,12 +24,22 @@ extension Item: FetchableRecord {
 }
 
 extension Item {
+    /// An `item` row's original record bytes: its own, or (for an item of a record that gives several)
+    /// the record's, kept once in `record_original`.
+    static let originalColumn = "coalesce((SELECT r.bytes FROM record_original r WHERE r.id = item.record_original_id), item.original)"
+
+    /// The columns `Item(row:)` reads, selected from `item`.
+    static let columns = """
+        id, key, group_key, image, captions, turns, fields, source_name, record_index, part, turn_index, candidate_index,
+        \(originalColumn) AS original
+        """
+
     /// Looks an item up by key.
     public static func fetch(_ db: Database, key: String) throws -> Item? {
-        try Item.fetchOne(db, sql: "SELECT * FROM item WHERE key = ?", arguments: [key])
+        try Item.fetchOne(db, sql: "SELECT \(columns) FROM item WHERE key = ?", arguments: [key])
     }
 
     public static func fetch(_ db: Database, id: Int64) throws -> Item? {
-        try Item.fetchOne(db, sql: "SELECT * FROM item WHERE id = ?", arguments: [id])
+        try Item.fetchOne(db, sql: "SELECT \(columns) FROM item WHERE id = ?", arguments: [id])
     }
 }
