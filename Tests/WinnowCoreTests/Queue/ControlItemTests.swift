@@ -77,3 +77,24 @@ final class ControlItemTests: CoreTestCase {
         XCTAssertLessThan(controls, 10)
     }
 }
+
+/// A restart resumes on the item the annotator was on, also when it is an overlap item someone else
+/// labeled meanwhile.
+final class ResumeTests: CoreTestCase {
+    func testAnOverlapItemLabeledByAnotherIsStillResumed() throws {
+        let rubric = try TestRubric.rubric()
+        _ = try makeItems(["a", "b", "c"])
+        _ = try Config(store: store).set("overlap", "1")
+        let ann = try ItemServer(store: store, annotator: "ann")
+        try ann.waitForOrder()
+        let onScreen = try XCTUnwrap(try ann.next()).id
+        let scores = LabelLog.scoresJSON(["quality": .number(3), "hallucination": .flag(false)], rubric: rubric)
+        try LabelLog(store: store).save(itemId: onScreen, annotator: "ben", rubric: StoredRubric(rubric), scores: scores, activeSeconds: 1)
+        let again = try ItemServer(store: store, annotator: "ann")
+        XCTAssertEqual(try again.resumable(), onScreen)
+        XCTAssertTrue(try again.lease(onScreen, served: .resumed))
+        // Without overlap the item is ben's now: not resumed.
+        _ = try Config(store: store).set("overlap", "0")
+        XCTAssertFalse(try ItemServer(store: store, annotator: "ann").lease(onScreen, served: .resumed))
+    }
+}

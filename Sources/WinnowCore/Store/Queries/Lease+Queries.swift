@@ -44,12 +44,14 @@ enum LeaseQueries {
         try String.fetchOne(db.cachedStatement(sql: "SELECT key FROM item WHERE id = ?"), arguments: [id])
     }
 
-    /// The item `annotator` holds a live lease on and nobody has labeled yet, the latest first.
+    /// The item `annotator` holds a live lease on and has not labeled yet, the latest first (an overlap
+    /// item someone else has labeled is still theirs to resume; leasing it checks whether it is open).
     static func resumable(_ db: Database, annotator: String, now: Double) throws -> Int64? {
         try Int64.fetchOne(db, sql: """
             SELECT l.item_id FROM lease l
             WHERE l.annotator = ? AND l.expires_at > ?
-              AND NOT EXISTS (SELECT 1 FROM current_label c WHERE c.item_id = l.item_id AND c.role IN ('annotator', 'gold'))
+              AND NOT EXISTS (SELECT 1 FROM current_label c WHERE c.item_id = l.item_id AND c.annotator = l.annotator
+                              AND c.role IN ('annotator', 'gold'))
             ORDER BY l.expires_at DESC LIMIT 1
             """, arguments: [annotator, now])
     }
