@@ -29,10 +29,17 @@ public struct TargetSpec: Sendable, Equatable {
 struct LinearFit {
     var spec: TargetSpec
     var weights: [Double]
+    /// Scale of the direction set: the std of the mean at x is `sigma`·√(mean (x·uᵐ)²).
     var sigma: Double
+    /// Ridge targets: the std of a label around the mean (the noise), added in quadrature to the std of
+    /// the mean for the stored predictive std (so mean ± 1.96·std covers about 95% of new labels). The
+    /// queue's uncertainty uses the std of the mean alone (what a label would teach the model).
+    var noise: Double
     /// Index of the shared direction set (ridge targets on the same labeled rows share one).
     var directionSet: Int
     var metrics: JSONObject
+    /// Effective number of parameters (ridge).
+    var df: Double
 }
 
 /// Fits the targets of one refit. Rows are standardized training rows of `width` floats: the pool
@@ -192,7 +199,7 @@ struct Learner {
         for j in 0..<k { df -= prior(j, own: own, relative: relative) * inverseDiagonal[j] }
         var sigma2 = rss / max(Double(n) - df, 1)
         sigma2 = max(sigma2, Self.noiseFloorShare * yVar)
-        w[biasColumn] += yMean
+        if biasColumn < k { w[biasColumn] += yMean }
         var metrics = JSONObject()
         metrics["kind"] = .string("ridge")
         metrics["n"] = .number(n)
@@ -203,7 +210,8 @@ struct Learner {
         metrics["lambda"] = .number(Self.round(own))
         if relativeStart < width { metrics["lambda_relative"] = .number(Self.round(relative)) }
         metrics["lambda_chosen_by"] = .string(choosePenalty ? "marginal likelihood" : "fixed")
-        return LinearFit(spec: spec, weights: w, sigma: sigma2.squareRoot(), directionSet: set, metrics: metrics)
+        return LinearFit(spec: spec, weights: w, sigma: sigma2.squareRoot(), noise: sigma2.squareRoot(), directionSet: set,
+                         metrics: metrics, df: df)
     }
 
     mutating func fitLogistic(spec: TargetSpec, rows: [Float], use: [Int], y: [Double]) -> LinearFit? {
@@ -263,7 +271,13 @@ struct Learner {
         metrics["positives"] = .number(Int(positives))
         metrics["train_accuracy"] = .number(Self.round(Double(correct) / Double(n)))
         metrics["train_log_loss"] = .number(Self.round(logLoss / Double(n)))
-        return LinearFit(spec: spec, weights: w, sigma: 1, directionSet: set, metrics: metrics)
+        return LinearFit(spec: spec, weights: w, sigma: 1, noise: 0, directionSet: set, metrics: metrics, df: 0)
+    }
+
+    /// Adds a direction set made elsewhere (`samples` vectors of `width`); returns its index.
+    mutating func addDirections(custom set: [[Double]]) -> Int {
+        directionSets.append(set)
+        return directionSets.count - 1
     }
 
     /// Draws `samples` directions uᵐ = L⁻ᵀ zᵐ ~ N(0, (LLᵀ)⁻¹).
@@ -353,9 +367,15 @@ struct PoolScorer {
         }
         let specs = fits.map(\.spec)
         let sigmas = fits.map { Float($0.sigma) }
+        let noises = fits.map { Float($0.noise * $0.noise) }
+        let overallIndex = specs.firstIndex(where: { $0.id == RewardModel.overallTarget })
+        // The overall target's std of the mean alone: what the queue's rank uncertainty is computed from.
+        var epistemic = [Float](repeating: 0, count: overallIndex == nil ? 0 : n)
         let sets = fits.map(\.directionSet)
         let samples = self.samples
         let groups = directionSets.count
+        epistemic.withUnsafeMutableBufferPointer { epi in
+        nonisolated(unsafe) let epiPointer = epi.baseAddress
         uncertainty.withUnsafeMutableBufferPointer { unc in
             nonisolated(unsafe) let uncPointer = unc.baseAddress!
             nonisolated(unsafe) let mp = meanPointers
@@ -414,7 +434,8 @@ struct PoolScorer {
                                     let m = min(max(a[c], Float(spec.low)), Float(spec.high))
                                     let sd = sigmas[c] * s
                                     mp[c][r] = m
-                                    sp[c][r] = sd
+                                    sp[c][r] = (noises[c] + sd * sd).squareRoot()
+                                    if c == overallIndex { epiPointer![r] = sd }
                                     total += sd / Float(max(spec.high - spec.low, 1e-9))
                                 case .logistic:
                                     let z = a[c] / (1 + Float.pi * s * s / 8).squareRoot()
@@ -434,12 +455,13 @@ struct PoolScorer {
               }
             }
         }
+        }
         for c in 0..<t {
             means[c] = Array(UnsafeBufferPointer(start: meanBuffers[c], count: n))
             stds[c] = Array(UnsafeBufferPointer(start: stdBuffers[c], count: n))
         }
-        if let overall = specs.firstIndex(where: { $0.id == RewardModel.overallTarget }) {
-            uncertainty = RankUncertainty.shares(mean: means[overall], std: stds[overall])
+        if let overall = overallIndex {
+            uncertainty = RankUncertainty.shares(mean: means[overall], std: epistemic)
         }
         return Output(mean: means, std: stds, uncertainty: uncertainty)
     }

@@ -43,6 +43,9 @@ public enum RewardModel {
         /// difference from it (`learnerRows`), so the model can learn "longer / more specific / more in
         /// agreement than the other candidates" apart from the level of a group.
         public var relativeFeatures = true
+        /// Ridge targets also try a Bradley-Terry objective over the pairs of one group's labeled items and
+        /// keep it when an inner cross-validation says it orders held-out groups better (`PairwiseObjective`).
+        public var pairwise = true
         /// Posterior draws per direction set (the ensemble size).
         public var samples = 12
         /// Columns the hashed n-grams are folded into for learning.
@@ -138,6 +141,10 @@ public enum RewardModel {
                               relativeStart: matrix.width, choosePenalty: options.choosePenalty)
         var fits: [LinearFit] = []
         var targetMetrics = JSONObject()
+        // Each labeled item's group among the groups of two or more (−1 when alone), for the pairs.
+        let siblings = options.relativeFeatures ? matrix.siblings() : nil
+        var refined: [(use: [Int], y: [Double], fit: LinearFit)] = []
+        let groupSlot: [Int32] = labeled.map { id in siblings.map { $0.slot[matrix.row[id]!] } ?? -1 }
         for spec in targetSpecs(rubric) {
             var use: [Int] = []
             var y: [Double] = []
@@ -162,9 +169,22 @@ public enum RewardModel {
                 targetMetrics[spec.id] = .object(JSONObject(["n": .number(use.count), "skipped": .string(use.count < options.minimumTargetLabels ? "too few labels" : "one value only")]))
                 continue
             }
-            let fit = spec.kind == .ridge
+            var fit = spec.kind == .ridge
                 ? learner.fitRidge(spec: spec, rows: rows, use: use, y: y)
                 : learner.fitLogistic(spec: spec, rows: rows, use: use, y: y)
+            if spec.kind == .ridge, options.pairwise, options.relativeFeatures, let pointwise = fit {
+                // A target with the same labels as one refined already (a one-criterion rubric's criterion
+                // and its overall score) reuses that choice instead of fitting the pairs again.
+                if let same = refined.first(where: { $0.use == use && $0.y == y }) {
+                    var copy = same.fit
+                    copy.spec = spec
+                    fit = copy
+                } else {
+                    fit = PairwiseObjective.refine(pointwise, learner: &learner, rows: rows, use: use, y: y,
+                                                   groups: use.map { groupSlot[$0] }, seed: options.seed)
+                    refined.append((use, y, fit!))
+                }
+            }
             if let fit {
                 fits.append(fit)
                 targetMetrics[spec.id] = .object(fit.metrics)
@@ -181,6 +201,8 @@ public enum RewardModel {
         metrics["lambda"] = .number(options.lambda)
         metrics["penalty"] = .string(options.choosePenalty ? "marginal likelihood" : "fixed")
         metrics["relative_features"] = .bool(options.relativeFeatures)
+        metrics["pairwise"] = .bool(options.pairwise)
+        metrics["std"] = .string("predictive: noise and the posterior of the mean")
         metrics["samples"] = .number(options.samples)
         metrics["use_imported"] = .bool(options.useImported)
         metrics["targets"] = .object(targetMetrics)

@@ -28,6 +28,9 @@ public final class Worker: @unchecked Sendable {
     public var pollSeconds: Double = 1
     /// One line per refit (and per problem) for `winnow worker` to print.
     public var log: @Sendable (String) -> Void = { _ in }
+    /// An external scorer in place of the built-in model (`winnow worker --scorer CMD`): run when a refit
+    /// is due (and once at the start, when there is no model yet); no features are computed for it.
+    public var scorer: ExternalScorer?
     /// Called (on the worker's thread) after each refit with the new model version's id.
     public var refitted: @Sendable (Int64) -> Void = { _ in }
 
@@ -75,6 +78,13 @@ public final class Worker: @unchecked Sendable {
     /// One step: features for new items, then a refit if due (or `force`). Holds the lock only meanwhile.
     @discardableResult
     public func runOnce(force: Bool = false) throws -> Outcome {
+        if let scorer {
+            let due = try force || ModelVersion.current(store: store) == nil || isDue()
+            guard due else { return .notDue }
+            guard try lock.acquire() else { return .locked(holder: try lock.current()?.holder ?? "?") }
+            defer { try? lock.release() }
+            return .refitted(try scorer.refit(store: store, rubric: rubric, keepFiles: options.keepFiles, lock: lock))
+        }
         guard try force || isDue() || FeatureCache.missing(store: store) > 0 else { return .notDue }
         guard try lock.acquire() else { return .locked(holder: try lock.current()?.holder ?? "?") }
         defer { try? lock.release() }

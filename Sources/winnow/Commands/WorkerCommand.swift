@@ -34,6 +34,12 @@ struct WorkerCommand: ParsableCommand {
     @Flag(help: "Also learn from imported scores (role imported) where nobody gave a label.")
     var useImported = false
 
+    @Option(help: ArgumentHelp("An external reward model: a shell command that reads the pool's items as JSONL on stdin and prints a mean and std per target for each (protocol winnow-scorer/1, see the README).", valueName: "command"))
+    var scorer: String?
+
+    @Option(help: ArgumentHelp("Seconds the --scorer command may take before it is stopped.", valueName: "seconds"))
+    var scorerTimeout: Double = 600
+
     @Flag(help: "Print each refit as one JSON object.")
     var json = false
 
@@ -48,6 +54,11 @@ struct WorkerCommand: ParsableCommand {
         let roles: [LabelRole] = useImported ? LabelRole.allCases : [.annotator, .gold]
         if let warning = try RubricScope.check(store, rubric: rubric, roles: roles) { Output.error(warning) }
         let worker = Worker(store: store, rubric: rubric, options: RewardModel.Options(useImported: useImported))
+        if let scorer {
+            guard scorerTimeout > 0, scorerTimeout.isFinite else { throw ValidationError("--scorer-timeout takes a positive number of seconds, got \(scorerTimeout)") }
+            guard !scorer.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--scorer takes a command, got an empty string") }
+            worker.scorer = ExternalScorer(command: scorer, timeoutSeconds: scorerTimeout)
+        }
         let json = self.json
         worker.log = { line in
             Output.text(line)
