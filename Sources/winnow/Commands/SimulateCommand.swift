@@ -43,7 +43,7 @@ struct SimulateCommand: ParsableCommand {
     var budget = 300
 
     @Option(help: ArgumentHelp("Number of seeds to average over.", valueName: "n"))
-    var seeds = 5
+    var seeds = 20
 
     @Option(help: ArgumentHelp("First seed.", valueName: "n"))
     var seed: UInt64 = 1

@@ -20,7 +20,7 @@ public enum Simulation {
     }
 
     public struct Options: Sendable {
-        public var seeds = 5
+        public var seeds = 20
         public var budget = 300
         public var strategies: [Strategy] = [.uncertainty, .random]
         public var heldOutShare = 0.2
@@ -88,6 +88,49 @@ public enum Simulation {
 
         public func curve(_ name: String) -> [Point]? { curves.first { $0.name == name }?.curve }
 
+        /// Area under a curve's held-out Spearman over labels, divided by the labels it spans (the mean
+        /// Spearman along the curve, trapezoids); nil when a point has no Spearman.
+        static func area(_ curve: [Point]) -> Double? {
+            guard curve.count >= 2, let first = curve.first?.labels, let last = curve.last?.labels, last > first else { return nil }
+            var sum = 0.0
+            for i in 1..<curve.count {
+                guard let a = curve[i - 1].spearman, let b = curve[i].spearman else { return nil }
+                sum += (a + b) / 2 * Double(curve[i].labels - curve[i - 1].labels)
+            }
+            return sum / Double(last - first)
+        }
+
+        /// Per strategy: the mean area over seeds and the 95% interval (normal, over seeds) of its per-seed
+        /// difference from random's area on the same seed.
+        public func areas() -> [(name: String, area: Double?, low: Double?, high: Double?)] {
+            let random = perSeed[Strategy.random.rawValue] ?? []
+            return curves.map { c in
+                let mine = (perSeed[c.name] ?? []).map(Self.area)
+                let values = mine.compactMap { $0 }
+                let mean = values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+                guard c.name != Strategy.random.rawValue, random.count == mine.count else { return (c.name, mean, nil, nil) }
+                let d = zip(mine, random.map(Self.area)).compactMap { a, b -> Double? in
+                    guard let a, let b else { return nil }
+                    return a - b
+                }
+                guard d.count >= 2 else { return (c.name, mean, nil, nil) }
+                let m = d.reduce(0, +) / Double(d.count)
+                let sd = (d.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(d.count - 1)).squareRoot()
+                let half = 1.96 * sd / Double(d.count).squareRoot()
+                return (c.name, mean, m - half, m + half)
+            }
+        }
+
+        /// Why `label_share_to_match_random` is null, when it is.
+        public var matchNullReason: String? {
+            guard labelsToMatchRandom == nil else { return nil }
+            guard let r = curve(Strategy.random.rawValue), let first = r.first?.spearman, let last = r.last?.spearman else {
+                return "no random curve"
+            }
+            if last <= first { return "random's curve does not rise above the seed set" }
+            return "uncertainty never reaches random's final held-out Spearman"
+        }
+
         public func json() -> JSONValue {
             var strategies = JSONObject()
             for (name, curve) in curves {
@@ -96,7 +139,16 @@ public enum Simulation {
                                         "pairwise_accuracy": EvaluationMetrics.number(p.pairwiseAccuracy)]))
                 })]))
             }
+            for a in areas() {
+                guard var o = strategies[a.name]?.objectValue else { continue }
+                o["area"] = EvaluationMetrics.number(a.area)
+                if a.name != Strategy.random.rawValue {
+                    o["area_minus_random_95"] = a.low.map { .array([EvaluationMetrics.number($0), EvaluationMetrics.number(a.high)]) } ?? .null
+                }
+                strategies[a.name] = .object(o)
+            }
             return .object(JSONObject([
+                "label_share_to_match_random_null_reason": matchNullReason.map(JSONValue.string) ?? .null,
                 "strategies": .object(strategies),
                 "label_share_to_match_random": EvaluationMetrics.number(labelShareToMatchRandom),
                 "random_final_spearman": EvaluationMetrics.number(randomFinalSpearman),
@@ -127,6 +179,12 @@ public enum Simulation {
                     lines.append("uncertainty-first never reaches random's final held-out Spearman (\(target)) within the budget of \(budget)")
                 }
             }
+            for a in areas() {
+                var line = "area under the held-out Spearman curve, \(a.name): \(cell(a.area))"
+                if let low = a.low, let high = a.high { line += String(format: "; minus random: 95%% interval %.3f to %.3f", low, high) }
+                lines.append(line)
+            }
+            if let reason = matchNullReason { lines.append("label_share_to_match_random: null (\(reason))") }
             return lines.joined(separator: "\n")
         }
     }
@@ -231,9 +289,11 @@ public enum Simulation {
             }
             curves.append((strategy.rawValue, mean))
         }
-        let randomFinal = curves.first { $0.name == Strategy.random.rawValue }?.curve.last?.spearman
+        let randomCurve = curves.first { $0.name == Strategy.random.rawValue }?.curve
+        let randomFinal = randomCurve?.last?.spearman
         var matched: Int?
-        if let randomFinal, let u = curves.first(where: { $0.name == Strategy.uncertainty.rawValue })?.curve {
+        // Defined only against a random curve that rises above the seed set (else matching it means nothing).
+        if let randomFinal, let start = randomCurve?.first?.spearman, randomFinal > start, let u = curves.first(where: { $0.name == Strategy.uncertainty.rawValue })?.curve {
             matched = u.first { ($0.spearman ?? -.infinity) >= randomFinal }?.labels
         }
         return Result(budget: options.budget, seeds: seeds, poolItems: ids.count,
