@@ -1,3 +1,5 @@
+import WinnowCore
+
 /// A page of text over the screen below (the rubric's guidelines): wrapped to a centred box, scrolled
 /// with j/k, ↑/↓ and PgUp/PgDn when it is longer than the box; any other key closes it.
 public final class TextScreen: Screen {
@@ -72,5 +74,13 @@ public final class TextScreen: Screen {
         }
         scroll = max(0, min(scroll, maxScroll(width: size.width, height: size.height)))
         return .stay
+    }
+}
+
+extension TextScreen {
+    /// The rubric's instructions as a page, when it has any (every grading screen shows them on `i`).
+    public static func guidelines(of rubric: Rubric) -> TextScreen? {
+        let text = rubric.instructions.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : TextScreen(title: "\(rubric.name) v\(rubric.version): guidelines", text: text)
     }
 }

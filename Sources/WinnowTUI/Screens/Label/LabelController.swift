@@ -203,10 +203,7 @@ public final class LabelController: Screen {
     }
 
     /// The rubric's instructions as a screen, when it has any: shown when the session starts and on `i`.
-    public var guidelines: TextScreen? {
-        let text = rubric.instructions.trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? nil : TextScreen(title: "\(rubric.name) v\(rubric.version): guidelines", text: text)
-    }
+    public var guidelines: TextScreen? { TextScreen.guidelines(of: rubric) }
 
     private func clampScroll() {
         state.scroll = min(state.scroll, LabelScreen.maxScroll(state, width: size.width, height: size.height))

@@ -82,10 +82,7 @@ public final class ReviewController: Screen {
     }
 
     /// The rubric's instructions as a screen, when it has any.
-    public var guidelines: TextScreen? {
-        let text = rubric.instructions.trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? nil : TextScreen(title: "\(rubric.name) v\(rubric.version): guidelines", text: text)
-    }
+    public var guidelines: TextScreen? { TextScreen.guidelines(of: rubric) }
 
     public func resize(width: Int, height: Int) {
         size = (width, height)
