@@ -260,6 +260,8 @@ public struct SyntheticPool: Sendable {
                 result[c.id] = c.values[c.better == .lower ? c.values.count - 1 - index : index]
             case .choice:
                 if c.required, let first = c.values.first { result[c.id] = first }
+            case .rank:
+                continue
             }
         }
         return result

@@ -129,7 +129,7 @@ public struct Exporter {
         for name in try Item.fieldNames(db) { types[name] = .field }
         for criterion in rubric.criteria {
             switch criterion.kind {
-            case .scale: types[criterion.id] = .number
+            case .scale, .rank: types[criterion.id] = .number
             case .flag: types[criterion.id] = .flag
             case .choice: types[criterion.id] = .choice(criterion.values.map(\.text))
             }

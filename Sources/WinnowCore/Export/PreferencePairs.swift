@@ -19,6 +19,7 @@ public struct PairPlan: Sendable, Equatable {
     public enum PlanError: Error, CustomStringConvertible, Equatable {
         case unknownCriterion(String, known: [String])
         case notNumeric(String)
+        case rankNotSummed(String)
         case marginOutOfRange(margin: Double, label: String, range: ClosedRange<Double>)
 
         public var description: String {
@@ -27,6 +28,8 @@ public struct PairPlan: Sendable, Equatable {
                 return "--pair-criteria: '\(name)' is not a criterion of the rubric (criteria: \(known.joined(separator: ", ")); or overall)"
             case .notNumeric(let name):
                 return "--pair-criteria: '\(name)' is a choice, which has no number to sum; name scales, flags or overall"
+            case .rankNotSummed(let name):
+                return "--pair-criteria: '\(name)' is a ranking, which pairs by itself (a ranked group's pairs follow its order, see --pairs); name scales, flags or overall"
             case .marginOutOfRange(let margin, let label, let range):
                 return "--margin \(PairPlan.shown(margin)) cannot be met: the pair score (\(label)) runs from \(PairPlan.shown(range.lowerBound))"
                     + " to \(PairPlan.shown(range.upperBound)), so no two answers differ by more than \(PairPlan.shown(range.upperBound - range.lowerBound))"
@@ -65,6 +68,8 @@ public struct PairPlan: Sendable, Equatable {
                 high += 1
             case .choice:
                 throw .notNumeric(name)
+            case .rank:
+                throw .rankNotSummed(name)
             }
         }
         let range = low...high

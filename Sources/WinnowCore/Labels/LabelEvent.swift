@@ -10,6 +10,11 @@ public enum LabelAction: String, Sendable {
     case save, edit, undo
 }
 
+/// Which screen gave a label: one item at a time, or a whole group of candidates at once.
+public enum LabelMode: String, Sendable, CaseIterable {
+    case item, group
+}
+
 /// One row of the append-only label log. Rows are only ever inserted; the schema's triggers refuse
 /// updates and deletes, so the history of every label can be read back.
 public struct LabelEvent: Sendable, Equatable {
@@ -29,12 +34,14 @@ public struct LabelEvent: Sendable, Equatable {
     public var activeSeconds: Double
     public var note: String?
     public var flag: Bool
+    public var mode: LabelMode
 
     public init(
         id: Int64? = nil, itemId: Int64, annotator: String, role: LabelRole, source: String? = nil, action: LabelAction,
         undoes: Int64? = nil, rubricHash: String?, scores: String?, at: String = Timestamp.now(), activeSeconds: Double = 0,
-        note: String? = nil, flag: Bool = false
+        note: String? = nil, flag: Bool = false, mode: LabelMode = .item
     ) {
+        self.mode = mode
         self.id = id
         self.itemId = itemId
         self.annotator = annotator

@@ -51,25 +51,69 @@ public struct LabelLog: Sendable {
     /// the lease of the next item).
     public static func save(
         _ db: Database, itemId: Int64, annotator: String, role: LabelRole = .annotator, source: String? = nil, rubric: StoredRubric,
-        scores: String, activeSeconds: Double, note: String? = nil, flag: Bool = false, at: String = Timestamp.now()
+        scores: String, activeSeconds: Double, note: String? = nil, flag: Bool = false, at: String = Timestamp.now(),
+        mode: LabelMode = .item
     ) throws -> LabelEvent {
         try rubric.save(db)
         // The annotator's unsaved values of the item are the label now.
         if role == .annotator { try Draft.delete(db, itemId: itemId, annotator: annotator) }
         return try append(
             db, itemId: itemId, annotator: annotator, role: role, source: source, rubricHash: rubric.hash, scores: scores,
-            activeSeconds: activeSeconds, note: note, flag: flag, at: at)
+            activeSeconds: activeSeconds, note: note, flag: flag, at: at, mode: mode)
     }
 
     static func append(
         _ db: Database, itemId: Int64, annotator: String, role: LabelRole, source: String?, rubricHash: String, scores: String,
-        activeSeconds: Double, note: String?, flag: Bool, at: String
+        activeSeconds: Double, note: String?, flag: Bool, at: String, mode: LabelMode = .item
     ) throws -> LabelEvent {
         let hasCurrent = try current(db, itemId: itemId, annotator: annotator, role: role) != nil
         return try LabelEvent(
             itemId: itemId, annotator: annotator, role: role, source: source, action: hasCurrent ? .edit : .save,
-            rubricHash: rubricHash, scores: scores, at: at, activeSeconds: activeSeconds, note: note, flag: flag
+            rubricHash: rubricHash, scores: scores, at: at, activeSeconds: activeSeconds, note: note, flag: flag, mode: mode
         ).insert(db)
+    }
+
+    /// One candidate's values on the group screen, as `saveGroup` writes them.
+    public struct GroupMember: Sendable, Equatable {
+        public var itemId: Int64
+        public var scores: String
+        public var note: String?
+        public var flag: Bool
+        public init(itemId: Int64, scores: String, note: String? = nil, flag: Bool = false) {
+            self.itemId = itemId
+            self.scores = scores
+            self.note = note
+            self.flag = flag
+        }
+    }
+
+    /// Saves every candidate's label of a group (mode `group`) inside the caller's write transaction, so
+    /// one Enter commits all of them or none. The group's active time is split evenly between them (the
+    /// expert read them side by side; no share of it belongs to one more than another).
+    public static func saveGroup(
+        _ db: Database, members: [GroupMember], annotator: String, rubric: StoredRubric, activeSeconds: Double,
+        at: String = Timestamp.now()
+    ) throws -> [LabelEvent] {
+        guard !members.isEmpty else { return [] }
+        let share = (activeSeconds / Double(members.count) * 100).rounded() / 100
+        return try members.map { member in
+            try save(db, itemId: member.itemId, annotator: annotator, rubric: rubric, scores: member.scores, activeSeconds: share,
+                     note: member.note, flag: member.flag, at: at, mode: .group)
+        }
+    }
+
+    /// Takes back several saves or edits in one transaction (a group's labels, saved together).
+    @discardableResult
+    public func undo(_ events: [LabelEvent]) throws -> [LabelEvent] {
+        guard events.allSatisfy({ $0.id != nil }) else { throw LabelError.notSaved }
+        return try store.write { db in
+            try events.map { event in
+                try LabelEvent(
+                    itemId: event.itemId, annotator: event.annotator, role: event.role, source: event.source, action: .undo,
+                    undoes: event.id!, rubricHash: event.rubricHash, scores: nil, mode: event.mode
+                ).insert(db)
+            }
+        }
     }
 
     /// Takes back a save or edit; the label falls back to what it was before that row.

@@ -125,7 +125,8 @@ public enum RewardModel {
                 let numbers = c.values.compactMap(\.numberValue)
                 if let lo = numbers.min(), let hi = numbers.max(), hi > lo { specs.append(TargetSpec(id: c.id, kind: .ridge, low: lo, high: hi)) }
             case .flag: specs.append(TargetSpec(id: c.id, kind: .logistic, low: 0, high: 1))
-            case .choice: break
+            // A place in one group's ranking is no property of the item: not a target of its own.
+            case .choice, .rank: break
             }
         }
         return specs

@@ -73,6 +73,8 @@ public enum Targets {
     /// Consensus of one criterion's values from one source, with its normalized score.
     static func consensus(_ values: [ScoreValue], criterion: Criterion) -> (TargetValue, Double?)? {
         switch criterion.kind {
+        case .rank:
+            return nil
         case .scale:
             let numbers = values.compactMap(\.numberValue)
             guard !numbers.isEmpty else { return nil }

@@ -254,7 +254,7 @@ public enum ReviewQueue {
                 }
                 guard !given.isEmpty else { return nil }
                 humans = given.reduce(0, +) / Double(given.count)
-            case .choice:
+            case .choice, .rank:
                 return nil
             }
         } else {

@@ -69,6 +69,9 @@ public struct Criterion: Sendable, Equatable {
             candidate = .number(number)
         case (.choice, .string(let s)): candidate = .choice(s)
         case (.flag, .bool(let b)): candidate = .flag(b)
+        case (.rank, .number):
+            guard let number = json.doubleValue, number.isFinite else { return nil }
+            candidate = .number(number)
         default: return nil
         }
         return values.contains(candidate) ? candidate : nil
@@ -101,12 +104,15 @@ public struct Criterion: Sendable, Equatable {
                 let low = scores.min(), let high = scores.max(), high > low
             else { return nil }
             return (scores[index] - low) / (high - low)
+        case .rank:
+            // A place among one group's candidates says nothing about the item on its own.
+            return nil
         }
     }
 
     /// Whether this criterion takes part in the overall score at all.
     public var counts: Bool {
-        guard weight > 0, weight.isFinite else { return false }
+        guard weight > 0, weight.isFinite, kind != .rank else { return false }
         return kind != .choice || scores != nil
     }
 

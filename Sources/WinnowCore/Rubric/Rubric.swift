@@ -32,6 +32,16 @@ public struct Rubric: Sendable, Equatable {
         try RubricParser(file: file, text: yaml).parse()
     }
 
+    /// The rubric without its `rank` criteria: what one item alone can be graded on.
+    public var withoutRankings: Rubric {
+        var copy = self
+        copy.criteria.removeAll { $0.kind == .rank }
+        return copy
+    }
+
+    /// Whether some criterion is a ranking.
+    public var hasRanking: Bool { criteria.contains { $0.kind == .rank } }
+
     public func criterion(_ id: String) -> Criterion? {
         criteria.first(where: { $0.id == id })
     }

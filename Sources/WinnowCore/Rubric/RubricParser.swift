@@ -86,10 +86,18 @@ struct RubricParser {
         let kindNode = try required(fields, "kind", in: node, path: path)
         let kindText = try string(kindNode, path: field("kind"))
         guard let kind = CriterionKind(rawValue: kindText) else {
-            throw fail(kindNode, field("kind"), "must be scale, choice or flag (found '\(kindText)')")
+            throw fail(kindNode, field("kind"), "must be scale, choice, flag or rank (found '\(kindText)')")
+        }
+        if kind == .rank {
+            // A ranking's values are places 1, 2, … set by picking candidates: nothing else to declare.
+            for name in ["values", "anchors", "weight", "better", "scores", "keys"] {
+                if let given = fields[name] {
+                    throw fail(given, field(name), "a rank has no \(name): its values are the places 1 (best) to \(CriterionKind.maximumRanked), set on the group screen by picking candidates best to worst, and it does not enter the overall score")
+                }
+            }
         }
 
-        var level: MeasurementLevel = kind == .scale ? .ordinal : .nominal
+        var level: MeasurementLevel = kind == .scale || kind == .rank ? .ordinal : .nominal
         if let levelNode = fields["level"] {
             let levelText = try string(levelNode, path: field("level"))
             guard let given = MeasurementLevel(rawValue: levelText) else {
@@ -98,7 +106,10 @@ struct RubricParser {
             if kind == .scale, given == .nominal {
                 throw fail(levelNode, field("level"), "a scale is ordinal or interval, not nominal (use kind: choice for unordered values)")
             }
-            if kind != .scale, given != .nominal {
+            if kind == .rank, given != .ordinal {
+                throw fail(levelNode, field("level"), "a rank is ordinal, not \(given.rawValue)")
+            }
+            if kind != .scale, kind != .rank, given != .nominal {
                 throw fail(levelNode, field("level"), "a \(kind.rawValue) is nominal, not \(given.rawValue)")
             }
             level = given
@@ -112,6 +123,7 @@ struct RubricParser {
         case .flag:
             if let valuesNode { try checkFlagValues(valuesNode, path: field("values")) }
             values = [.flag(false), .flag(true)]
+        case .rank: values = (1...CriterionKind.maximumRanked).map { .number(Double($0)) }
         }
         let context = ValueContext(kind: kind, values: values)
 
@@ -126,7 +138,7 @@ struct RubricParser {
             }
         }
 
-        var weight = 1.0
+        var weight = kind == .rank ? 0.0 : 1.0
         if let weightNode = fields["weight"] {
             let given = try number(weightNode, path: field("weight"))
             if !given.isFinite { throw fail(weightNode, field("weight"), "must be a finite number (found \(scalarText(weightNode)))") }
@@ -140,6 +152,7 @@ struct RubricParser {
         let better: Better?
         let betterNode = fields["better"]
         switch kind {
+        case .rank: better = .lower
         case .choice:
             if let betterNode {
                 throw fail(betterNode, field("better"), "a choice has no better value; give its values scores instead")
@@ -187,7 +200,7 @@ struct RubricParser {
             scores = numbers
         }
 
-        let keys = try keyBindings(fields["keys"], valuesNode: valuesNode ?? node, context: context, path: path)
+        let keys = kind == .rank ? [] : try keyBindings(fields["keys"], valuesNode: valuesNode ?? node, context: context, path: path)
 
         return Criterion(
             id: id, title: title, question: question, kind: kind, level: level, values: values, anchors: anchors,
@@ -574,7 +587,7 @@ private struct ValueContext {
         let text = scalar.string
         var candidate: ScoreValue?
         switch kind {
-        case .scale: candidate = RubricParser.numberValue(text).map { .number($0) }
+        case .scale, .rank: candidate = RubricParser.numberValue(text).map { .number($0) }
         case .choice: candidate = .choice(text)
         case .flag:
             if ["true", "True", "TRUE"].contains(text) { candidate = .flag(true) }

@@ -16,6 +16,7 @@ public enum Schema {
         migrator.registerMigration("v4-group-kinds", migrate: addGroupKinds)
         migrator.registerMigration("v5-record-originals", migrate: shareRecordOriginals)
         migrator.registerMigration("v6-drafts", migrate: createDrafts)
+        migrator.registerMigration("v7-label-mode", migrate: addLabelMode)
         return migrator
     }()
 
@@ -194,6 +195,12 @@ public enum Schema {
                 PRIMARY KEY (item_id, annotator)
             );
             """)
+    }
+
+    /// Which screen a label was given on: one item at a time (`item`, every label before this version) or
+    /// a whole candidate group on one screen (`group`, `winnow label --by-group`); `stats` tells them apart.
+    private static func addLabelMode(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE label_event ADD COLUMN mode TEXT NOT NULL DEFAULT 'item' CHECK (mode IN ('item', 'group'))")
     }
 
     /// Group keys say what they group (`GroupKey`): before this version a plain record `X` and the

@@ -31,6 +31,8 @@ public struct RubricPane {
     public var columns: [Column]
     /// A word after a criterion's title, highlighted ("disputed" on a lead's review).
     public var marks: [String: String]
+    /// For a `rank` criterion: the order given so far, shown instead of its values ("3 > 1 > …").
+    public var orders: [String: String] = [:]
 
     public init(rubric: Rubric, values: [String: ScoreValue], focus: Int?, typed: String = "", missing: Set<String> = [],
                 hints: [String: String] = [:], columns: [Column] = [], marks: [String: String] = [:]) {
@@ -126,6 +128,19 @@ public struct RubricPane {
             } else {
                 lines.append(head)
                 if !raters.isEmpty { lines.append([Span(text: "  ", style: .plain)] + raters) }
+            }
+            if criterion.kind == .rank {
+                let order = orders[criterion.id] ?? "(no order yet)"
+                for line in WordWrap.wrap(Sanitizer.displayable(order), width: max(1, width - 4)) {
+                    lines.append([Span(text: "    " + line, style: focused ? Theme.focus : Theme.dim)])
+                }
+                if focused {
+                    for line in WordWrap.wrap(Sanitizer.displayable(criterion.question), width: max(1, width - 4)) {
+                        lines.append([Span(text: "    " + line, style: Theme.dim)])
+                    }
+                    focusEnd = lines.count
+                }
+                continue
             }
             // The values, wrapped at the pane's width: a typed scale's eleven values need two lines at 80x24.
             var valuesLine: [Span] = [Span(text: "    ", style: .plain)]

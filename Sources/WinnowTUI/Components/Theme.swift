@@ -13,6 +13,8 @@ public enum Theme {
     public static let focus = CellStyle(foreground: .palette(229), attributes: [.bold])
     public static let selected = CellStyle(foreground: .palette(16), background: .palette(114), attributes: [.bold, .reverse])
     public static let selectedPlain = CellStyle(attributes: [.reverse, .bold])
+    /// Words of a candidate that no other candidate of its group has (group screen).
+    public static let distinct = CellStyle(foreground: .palette(222), attributes: [.underline])
     public static let separator = CellStyle(foreground: .palette(240))
     public static let message = CellStyle(foreground: .palette(229))
     public static let prompt = CellStyle(foreground: .palette(255), background: .palette(238))

@@ -33,6 +33,9 @@ struct LabelCommand: ParsableCommand {
     @Flag(help: "Do not refit the reward model in the background (e.g. when `winnow worker` runs elsewhere).")
     var noWorker = false
 
+    @Flag(help: "Grade a whole group of candidates (the answers to one prompt) on one screen, side by side; one Enter saves them all.")
+    var byGroup = false
+
     func run() throws {
         let rubric = try Rubric.load(path: rubric)
         let name = annotator ?? LoginName.current()
@@ -54,6 +57,14 @@ struct LabelCommand: ParsableCommand {
         }
         defer { worker?.stop(wait: true) }
         let images = images, showModel = showModel
+        if byGroup {
+            try runGroups(store: store, rubric: rubric, annotator: name, images: images, inbox: inbox, logger: logger)
+            logger.info("label session ended", metadata: ["annotator": "\(name)"])
+            return
+        }
+        if rubric.hasRanking {
+            Output.warning("the rubric's rankings (\(rubric.criteria.filter { $0.kind == .rank }.map(\.id).joined(separator: ", "))) are given on the group screen only (--by-group); this screen leaves them out")
+        }
         try MainActor.assumeIsolated {
             let controller = try LabelController(store: store, rubric: rubric, annotator: name, imagesDirectory: images, colorMode: .palette256)
             controller.showModel = showModel
@@ -73,6 +84,34 @@ struct LabelCommand: ParsableCommand {
             }
         }
         logger.info("label session ended", metadata: ["annotator": "\(name)"])
+    }
+}
+
+extension LabelCommand {
+    /// The group screen: one group of candidates per screen.
+    func runGroups(store: Store, rubric: Rubric, annotator: String, images: String?, inbox: Inbox, logger: Logger) throws {
+        try MainActor.assumeIsolated {
+            let controller = try GroupController(store: store, rubric: rubric, annotator: annotator, imagesDirectory: images, colorMode: .palette256)
+            if controller.groupsQueued == 0 {
+                throw ValidationError("no group of two or more candidates to grade in \(store.path) (import candidate answers, question sets or MM-Instruct answers; `winnow label` grades single items)")
+            }
+            if controller.groupsTooLarge > 0 {
+                Output.warning("\(controller.groupsTooLarge) group(s) have more than \(GroupServer.maximumMembers) candidates; grade those with `winnow label`")
+            }
+            let app = AppLoop(root: controller, inbox: inbox)
+            if let guide = controller.guidelines { app.push(guide) }
+            do {
+                try TerminalSession.run(app) { terminal in
+                    controller.colorMode = terminal.colorCapability.imageColorMode
+                    let size = terminal.size()
+                    controller.resize(width: size.width, height: size.height)
+                    try controller.start()
+                }
+            } catch {
+                logger.error("group session stopped: \(error)")
+                throw error
+            }
+        }
     }
 }
 

@@ -5,7 +5,7 @@ extension LabelEvent: FetchableRecord {
     enum Columns {
         static let id = "id", itemId = "item_id", annotator = "annotator", role = "role", source = "source"
         static let action = "action", undoes = "undoes", rubricHash = "rubric_hash", scores = "scores", at = "at"
-        static let activeSeconds = "active_seconds", note = "note", flag = "flag"
+        static let activeSeconds = "active_seconds", note = "note", flag = "flag", mode = "mode"
     }
 
     /// Decodes a `label_event` (or `current_label`) row; an unknown role or action is an error naming
@@ -28,6 +28,11 @@ extension LabelEvent: FetchableRecord {
         activeSeconds = row[Columns.activeSeconds]
         note = row[Columns.note]
         flag = row[Columns.flag]
+        let modeText: String = row[Columns.mode] ?? LabelMode.item.rawValue
+        guard let mode = LabelMode(rawValue: modeText) else {
+            throw StoreError.unknownValue(table: "label_event", row: id, column: "mode", value: modeText)
+        }
+        self.mode = mode
     }
 
     /// Appends the row; returns it with its id.
@@ -35,11 +40,11 @@ extension LabelEvent: FetchableRecord {
     public func insert(_ db: Database) throws -> LabelEvent {
         try db.cachedStatement(sql: """
             INSERT INTO label_event(item_id, annotator, role, source, action, undoes, rubric_hash, scores, at,
-                                    active_seconds, note, flag)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    active_seconds, note, flag, mode)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 itemId, annotator, role.rawValue, source, action.rawValue, undoes, rubricHash, scores, at, activeSeconds,
-                note, flag,
+                note, flag, mode.rawValue,
             ])
         var saved = self
         saved.id = db.lastInsertedRowID

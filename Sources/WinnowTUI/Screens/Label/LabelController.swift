@@ -25,6 +25,8 @@ public final class LabelController: Screen {
     /// Show the reward model's predictions (`--show-model`, for leads; hidden from annotators otherwise).
     public var showModel = false
     private let storedRubric: StoredRubric
+    /// The rubric as given, rankings included: what labels are saved under.
+    private let fullRubric: Rubric
     private let server: ItemServer
     private let log: LabelLog
     private let now: () -> Double
@@ -64,7 +66,9 @@ public final class LabelController: Screen {
             throw LabelScreenError.keyCollision(key: first.key, criterion: first.criterion)
         }
         self.store = store
-        self.rubric = rubric
+        // A ranking is given across a group (`label --by-group`); one item alone has no place to give.
+        self.rubric = rubric.withoutRankings
+        fullRubric = rubric
         self.annotator = annotator
         self.imagesDirectory = imagesDirectory
         self.colorMode = colorMode
@@ -80,7 +84,7 @@ public final class LabelController: Screen {
         progress = ProgressTracker(log: log, annotator: annotator)
         model = ModelWatch(store: store, rubric: rubric)
         preview = ImagePreview(colorMode: colorMode)
-        state = LabelScreenState(rubric: rubric, annotator: annotator)
+        state = LabelScreenState(rubric: self.rubric, annotator: annotator)
         // Every label this annotator has given is in the history, newest last, to walk back through.
         history = SessionHistory(earlier: try log.history(annotator: annotator).map { .init(item: $0.item, event: $0.event) })
     }
@@ -259,7 +263,13 @@ public final class LabelController: Screen {
 
     private func save() throws {
         guard let id = currentItem else { return }
-        let scores = LabelLog.scoresJSON(state.values, rubric: rubric)
+        // An edit keeps the item's place in a ranking given on the group screen.
+        var values = state.values
+        if rubric.criteria.count < fullRubric.criteria.count, let saved = try log.current(itemId: id, annotator: annotator) {
+            let kept = LabelLog.values(fromScores: saved.scores, rubric: fullRubric)
+            for criterion in fullRubric.criteria where criterion.kind == .rank { values[criterion.id] = kept[criterion.id] }
+        }
+        let scores = LabelLog.scoresJSON(values, rubric: fullRubric)
         let note = state.note.isEmpty ? nil : state.note
         let activeSeconds = (clock.activeSeconds * 10).rounded() / 10
         let flag = state.flag
