@@ -8,8 +8,14 @@ public struct AgreementLabel: Sendable, Equatable {
     /// RFC 3339 time of the label (for `--by week`).
     public var at: String
     public var values: [String: ScoreValue]
+    /// The item's group (for Kendall's W over rankings) and the screen that gave the label.
+    public var group: String
+    public var mode: LabelMode
 
-    public init(item: String, annotator: String, role: LabelRole, at: String, values: [String: ScoreValue]) {
+    public init(item: String, annotator: String, role: LabelRole, at: String, values: [String: ScoreValue], group: String = "",
+                mode: LabelMode = .item) {
+        self.group = group
+        self.mode = mode
         self.item = item
         self.annotator = annotator
         self.role = role
@@ -56,9 +62,17 @@ public struct CriterionReport: Sendable, Equatable {
     public var annotators: [AnnotatorAgreement]?
     /// With `byWeek`: every week with a label, in order.
     public var weeks: [WeekAgreement]?
+    /// For a ranking: Kendall's W over the groups two or more annotators ranked.
+    public var kendallW: KendallW?
+    /// How many of the criterion's values came from each screen (item mode, group mode).
+    public var modes: [LabelMode: Int] = [:]
 
     public var json: JSONValue {
         var object = agreement.json
+        if let kendallW { object.members.append(.init(key: "kendall_w", value: kendallW.json)) }
+        object.members.append(.init(key: "labels_by_mode", value: .object(JSONObject(LabelMode.allCases.map {
+            .init(key: $0.rawValue, value: .number(modes[$0] ?? 0))
+        }))))
         if let annotators {
             object.members.append(.init(key: "by_annotator", value: .object(JSONObject(annotators.map {
                 .init(key: $0.annotator, value: $0.json)
@@ -97,6 +111,8 @@ public struct AgreementReport: Sendable, Equatable {
             let agreement = Agreement.criterion(
                 criterion.id, table: table, scale: scale, resamples: options.resamples, seed: options.seed)
             var report = CriterionReport(agreement: agreement)
+            if criterion.kind == .rank { report.kendallW = KendallW.compute(annotatorLabels, criterion: criterion.id) }
+            for label in annotatorLabels where label.values[criterion.id] != nil { report.modes[label.mode, default: 0] += 1 }
             if options.byAnnotator {
                 var annotators = Agreement.annotators(table, gold: ratingTable(goldLabels, criterion: criterion), scale: scale)
                 if let minimum = options.controlMinAgreement {

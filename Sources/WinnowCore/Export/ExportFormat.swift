@@ -150,7 +150,8 @@ public struct RecordBuilder: Sendable {
             "group": .string(pair.group),
             "chosen": .string(pair.chosen.key), "rejected": .string(pair.rejected.key),
             "chosen_score": .number(PairPlan.rounded(pair.chosenScore)), "rejected_score": .number(PairPlan.rounded(pair.rejectedScore)),
-            "margin": .number(pair.difference), "score": .string(plan.label), "source": .string(pair.source),
+            "margin": .number(pair.difference), "score": .string(pair.byRank ? "rank \(plan.rank ?? "")" : plan.label),
+            "source": .string(pair.source),
         ])
     }
 

@@ -23,6 +23,8 @@ public struct Exporter {
         public var pairCriteria: [String]?
         /// nil: one sixth of the pair score's range.
         public var margin: Double?
+        /// `--pairs`: best against worst, or every pair of a group.
+        public var pairs: PairPlan.PairMode = .extremes
         public var system = ""
         public var dryRun = false
         /// Write an empty file (and exit 0) when nothing is selected, instead of refusing.
@@ -91,6 +93,7 @@ public struct Exporter {
             if let plan {
                 var text = "pairs by \(plan.label), margin \(PairPlan.shown(plan.margin)): \(pairs.groups) group\(pairs.groups == 1 ? "" : "s") of one prompt with two or more scored answers, \(pairs.underMargin) under the margin"
                 if pairs.tooFewScored > 0 { text += ", \(pairs.tooFewScored) with fewer than two scored answers" }
+                if pairs.ranked > 0 { text += "; \(pairs.ranked) paired by their ranking" }
                 if pairs.notOnePrompt > 0 { text += "; \(pairs.notOnePrompt) group\(pairs.notOnePrompt == 1 ? "" : "s") of question sets or records, which never pair" }
                 reasons.append(text)
             }
@@ -143,7 +146,7 @@ public struct Exporter {
         var summary = Summary()
         if options.format.isPreference {
             if options.stages.contains(.bestPerGroup) { throw ExportError.pairsAfterBestPerGroup }
-            summary.plan = try PairPlan.make(rubric: rubric, criteria: options.pairCriteria, margin: options.margin)
+            summary.plan = try PairPlan.make(rubric: rubric, criteria: options.pairCriteria, margin: options.margin, pairs: options.pairs)
         }
         let filters = options.stages.compactMap { stage -> WhereExpression? in
             if case .filter(let expression, _) = stage { return expression } else { return nil }
@@ -180,7 +183,7 @@ public struct Exporter {
         if leaveOutUnscored { summary.steps.append(StageCount(step: "scored by source \(options.source)", remaining: units.count)) }
         summary.before = counts(units, field: options.strataField)
         for stage in options.stages {
-            units = stage.apply(units, candidateTurns: candidateTurns)
+            units = stage.apply(units, candidateTurns: candidateTurns, rank: rubric.criteria.first { $0.kind == .rank }?.id)
             summary.steps.append(StageCount(step: stage.description, remaining: units.count))
         }
         // Earlier candidate turns take the chosen candidate's text; without one the candidate is left out.
@@ -314,6 +317,11 @@ public struct Exporter {
                 "groups_with_fewer_than_two_scored": .number(summary.pairs.tooFewScored),
                 "groups_not_of_one_prompt": .number(summary.pairs.notOnePrompt),
             ])
+            pairs["mode"] = .string(plan.pairs.rawValue)
+            if let rank = plan.rank {
+                pairs["rank"] = .string(rank)
+                pairs["groups_ranked"] = .number(summary.pairs.ranked)
+            }
             if let note = plan.note { pairs["note"] = .string(note) }
             if let path = summary.pairsPath { pairs["trace"] = .string(path) }
             object["pairs"] = .object(pairs)

@@ -12,6 +12,19 @@ public struct PairPlan: Sendable, Equatable {
     public var range: ClosedRange<Double>
     /// Said in the summary when a default could not apply as written (e.g. the rubric has no HelpSteer criteria).
     public var note: String?
+    /// The rubric's ranking (its first `rank` criterion): a group whose answers have places in it pairs
+    /// by that order, not by scores.
+    public var rank: String?
+    /// Which pairs a group gives: best against worst, or every pair in its order.
+    public var pairs: PairMode = .extremes
+
+    public enum PairMode: String, Sendable, CaseIterable {
+        /// The best against the worst answer of each group (one pair per group).
+        case extremes
+        /// Every two answers of a group in its order (a ranking of n gives n(n−1)/2 pairs; by scores, every
+        /// two that differ by the margin).
+        case all
+    }
 
     /// HelpSteer's three, mllm-dpo's choice, the default when the rubric has them.
     public static let helpSteer = ["helpfulness", "correctness", "coherence"]
@@ -40,7 +53,7 @@ public struct PairPlan: Sendable, Equatable {
     /// The plan for the options given: `criteria` nil means the default (HelpSteer's three when the rubric
     /// has them all, else overall, said in `note`); `margin` nil means one sixth of the score's range
     /// (2 for HelpSteer's three 0–4 scales, mllm-dpo's margin).
-    public static func make(rubric: Rubric, criteria given: [String]?, margin: Double?) throws(PlanError) -> PairPlan {
+    public static func make(rubric: Rubric, criteria given: [String]?, margin: Double?, pairs: PairMode = .extremes) throws(PlanError) -> PairPlan {
         var criteria: [String]
         var note: String?
         if let given {
@@ -78,7 +91,8 @@ public struct PairPlan: Sendable, Equatable {
         if chosenMargin < 0 || !chosenMargin.isFinite || exceeds(chosenMargin, high - low) {
             throw .marginOutOfRange(margin: chosenMargin, label: label, range: range)
         }
-        return PairPlan(criteria: criteria, margin: chosenMargin, range: range, note: note)
+        return PairPlan(criteria: criteria, margin: chosenMargin, range: range, note: note,
+                        rank: rubric.criteria.first { $0.kind == .rank }?.id, pairs: pairs)
     }
 
     /// What the pair score is, for the summary and the manifest.
@@ -120,8 +134,14 @@ struct PreferencePair {
     var chosenScore: Double
     var rejectedScore: Double
     var source: String
+    /// What ordered the two: the plan's score, or the group's ranking (the scores are then places, 1 best).
+    var basis: String
 
-    var difference: Double { PairPlan.rounded(chosenScore - rejectedScore) }
+    var byRank: Bool { basis == PreferencePair.rankBasis }
+    static let rankBasis = "rank"
+
+    /// How far apart the two are: score points, or places in the ranking.
+    var difference: Double { PairPlan.rounded(byRank ? rejectedScore - chosenScore : chosenScore - rejectedScore) }
 }
 
 /// What happened to the groups when pairs were made, so an export with few or no pairs says why.
@@ -134,11 +154,16 @@ public struct PairCounts: Sendable, Equatable {
     public var tooFewScored = 0
     /// Groups of several items that do not answer one prompt (question sets, records): they never pair.
     public var notOnePrompt = 0
+    /// Groups paired by their ranking rather than by scores.
+    public var ranked = 0
 }
 
 enum PreferencePairs {
-    /// Per group of one prompt: chosen is the highest pair score, rejected the lowest (ties by key); the
-    /// pair is kept when they differ by at least the margin.
+    /// Per group of one prompt: when two or more of its answers have places in the rubric's ranking, the
+    /// ranking orders them (best against worst, or with `--pairs all` every earlier place against every later
+    /// one; no margin: places always differ). Otherwise chosen is the highest pair score, rejected the lowest
+    /// (ties by key), kept when they differ by at least the margin; with `--pairs all`, every two answers
+    /// that differ by the margin.
     static func make(_ units: [ExportUnit], plan: PairPlan) -> ([PreferencePair], PairCounts) {
         var groups: [String: [(unit: ExportUnit, score: Double?)]] = [:]
         var order: [String] = []
@@ -162,6 +187,29 @@ enum PreferencePairs {
                 if members.count > 1 { counts.notOnePrompt += 1 }
                 continue
             }
+            // A ranking orders the answers by itself: place 1 is chosen over every later place.
+            if let rank = plan.rank {
+                let placed = members.compactMap { m in m.unit.scores.number(rank).map { (m.unit, $0) } }
+                if placed.count >= 2 {
+                    counts.groups += 1
+                    counts.ranked += 1
+                    let sorted = placed.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0.items[0].key < $1.0.items[0].key }
+                    var chosenRejected: [(Int, Int)] = []
+                    switch plan.pairs {
+                    case .extremes: chosenRejected = [(0, sorted.count - 1)]
+                    case .all:
+                        for i in 0..<sorted.count { for j in (i + 1)..<sorted.count { chosenRejected.append((i, j)) } }
+                    }
+                    for (i, j) in chosenRejected where sorted[i].1 < sorted[j].1 {
+                        let sources = Set([sorted[i].0.scores.source, sorted[j].0.scores.source])
+                        pairs.append(PreferencePair(
+                            group: sorted[i].0.items[0].groupKey.name, chosen: sorted[i].0.items[0], rejected: sorted[j].0.items[0],
+                            chosenScore: sorted[i].1, rejectedScore: sorted[j].1, source: sources.count == 1 ? sources.first! : "mixed",
+                            basis: PreferencePair.rankBasis))
+                    }
+                    continue
+                }
+            }
             let scored = members.compactMap { m in m.score.map { (m.unit, $0) } }
             guard scored.count >= 2 else {
                 counts.tooFewScored += 1
@@ -169,15 +217,24 @@ enum PreferencePairs {
             }
             counts.groups += 1
             let sorted = scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.items[0].key < $1.0.items[0].key }
-            let chosen = sorted.first!, rejected = sorted.last!
-            guard plan.meets(chosen.1 - rejected.1) else {
+            var candidates: [(Int, Int)] = [(0, sorted.count - 1)]
+            if plan.pairs == .all {
+                candidates = []
+                for i in 0..<sorted.count { for j in (i + 1)..<sorted.count { candidates.append((i, j)) } }
+            }
+            let kept = candidates.filter { plan.meets(sorted[$0.0].1 - sorted[$0.1].1) }
+            guard !kept.isEmpty else {
                 counts.underMargin += 1
                 continue
             }
-            let sources = Set([chosen.0.scores.source, rejected.0.scores.source])
-            pairs.append(PreferencePair(
-                group: chosen.0.items[0].groupKey.name, chosen: chosen.0.items[0], rejected: rejected.0.items[0],
-                chosenScore: chosen.1, rejectedScore: rejected.1, source: sources.count == 1 ? sources.first! : "mixed"))
+            for (i, j) in kept {
+                let chosen = sorted[i], rejected = sorted[j]
+                let sources = Set([chosen.0.scores.source, rejected.0.scores.source])
+                pairs.append(PreferencePair(
+                    group: chosen.0.items[0].groupKey.name, chosen: chosen.0.items[0], rejected: rejected.0.items[0],
+                    chosenScore: chosen.1, rejectedScore: rejected.1, source: sources.count == 1 ? sources.first! : "mixed",
+                    basis: plan.label))
+            }
         }
         counts.written = pairs.count
         return (pairs, counts)

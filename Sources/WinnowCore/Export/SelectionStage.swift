@@ -28,7 +28,8 @@ public enum SelectionStage: Sendable, Equatable {
 
     /// Applies the stage. `candidateTurns` says how many candidate turns each record has (by
     /// source name and record index), so a record is assembled only when every turn has a winner.
-    func apply(_ units: [ExportUnit], candidateTurns: [String: Int]) -> [ExportUnit] {
+    /// `rank` names the rubric's ranking: a group whose every unit has a place in it keeps its place 1.
+    func apply(_ units: [ExportUnit], candidateTurns: [String: Int], rank: String? = nil) -> [ExportUnit] {
         switch self {
         case .filter(let expression, _):
             return units.filter { unit in expression.evaluate(unit.lookup) }
@@ -54,7 +55,15 @@ public enum SelectionStage: Sendable, Equatable {
             }
             var winners: [ExportUnit] = []
             for group in order {
-                guard var best = groups[group]!.sorted(by: SelectionStage.better).first else { continue }
+                let members = groups[group]!
+                var ranked: [ExportUnit]?
+                if let rank, members.count > 1, members.allSatisfy({ $0.scores.number(rank) != nil }) {
+                    ranked = members.sorted { a, b in
+                        let x = a.scores.number(rank)!, y = b.scores.number(rank)!
+                        return x != y ? x < y : SelectionStage.better(a, b)
+                    }
+                }
+                guard var best = (ranked ?? members.sorted(by: SelectionStage.better)).first else { continue }
                 if groups[group]!.count > 1 && !best.assembled && best.items[0].turnIndex == nil { best.groupWinner = true }
                 winners.append(best)
             }

@@ -74,7 +74,10 @@ public enum Targets {
     static func consensus(_ values: [ScoreValue], criterion: Criterion) -> (TargetValue, Double?)? {
         switch criterion.kind {
         case .rank:
-            return nil
+            // Several people's places of one candidate: their mean (a Borda count), which orders the group.
+            let places = values.compactMap(\.numberValue)
+            guard !places.isEmpty else { return nil }
+            return (.number(places.reduce(0, +) / Double(places.count)), nil)
         case .scale:
             let numbers = values.compactMap(\.numberValue)
             guard !numbers.isEmpty else { return nil }

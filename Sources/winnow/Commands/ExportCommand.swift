@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WinnowCore
+import WinnowTUI
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,6 +52,9 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Minimum score difference between chosen and rejected (dpo, dpo-llava; default one sixth of the score's range: 2 for HelpSteer's three).", valueName: "m"))
     var margin: Double?
 
+    @Option(help: ArgumentHelp("Which pairs a group gives (dpo, dpo-llava): extremes (its best against its worst answer) or all (every two answers in its order; a ranking of n gives n(n-1)/2).", valueName: "all|extremes"))
+    var pairs: String = "extremes"
+
     @Flag(help: "Write the file even when nothing is selected (else an empty selection is an error that says which step emptied it).")
     var allowEmpty = false
 
@@ -87,6 +91,10 @@ struct ExportCommand: ParsableCommand {
         options.pairCriteria = pairCriteria.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         options.allowEmpty = allowEmpty
         options.margin = margin
+        guard let pairMode = PairPlan.PairMode(rawValue: pairs) else {
+            throw ValidationError("--pairs must be all or extremes (found '\(Sanitizer.displayableLine(pairs))')")
+        }
+        options.pairs = pairMode
         options.system = system
         options.dryRun = dryRun
         options.strataField = per.first ?? "type"
@@ -125,6 +133,7 @@ struct ExportCommand: ParsableCommand {
     private func pairLine(_ summary: Exporter.Summary) -> String {
         let p = summary.pairs
         var line = "pairs: \(p.written) from \(p.groups) group\(p.groups == 1 ? "" : "s") of one prompt with two or more scored answers; \(p.underMargin) under the margin"
+        if p.ranked > 0 { line += "; \(p.ranked) paired by their ranking (\(summary.plan?.pairs == .all ? "every two places" : "first against last"))" }
         if p.tooFewScored > 0 { line += "; \(p.tooFewScored) with fewer than two scored answers" }
         if p.notOnePrompt > 0 { line += "; \(p.notOnePrompt) groups of question sets or records never pair" }
         return line

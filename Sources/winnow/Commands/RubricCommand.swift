@@ -70,6 +70,10 @@ struct RubricCommand: ParsableCommand {
                 if !criterion.counts { facts.append("not in the overall score") }
                 if criterion.typedEntry { facts.append("values without a key are typed on the grading screen (0 . 7 for 0.7)") }
                 out += "  " + facts.joined(separator: ", ") + "\n"
+                if criterion.kind == .rank {
+                    out += "  places 1 (best) to \(CriterionKind.maximumRanked): on the group screen (label --by-group), press the candidates' numbers best to worst\n"
+                    continue
+                }
                 for (index, value) in criterion.values.enumerated() {
                     let key = criterion.key(for: value).map { "[\($0)]" } ?? "[typed]"
                     var line = "  \(key) \(value.text)"

@@ -81,7 +81,12 @@ extension StatsCommand {
 /// The text form of `winnow stats`: a table with one row per criterion, then the pairs and breakdowns.
 enum StatsText {
     static func render(_ report: AgreementReport, seed: UInt64) -> String {
-        var out = "rubric \(report.rubric.name) \(report.rubric.version) · annotator labels · 95% bootstrap intervals (1000 resamples, seed \(seed))\n\n"
+        var out = "rubric \(report.rubric.name) \(report.rubric.version) · annotator labels · 95% bootstrap intervals (1000 resamples, seed \(seed))\n"
+        // Which screen the values came from: one item at a time, or a group of candidates side by side.
+        var modes: [LabelMode: Int] = [:]
+        for c in report.criteria { for (mode, n) in c.modes { modes[mode] = max(modes[mode] ?? 0, n) } }
+        out += "labels from item mode: \(modes[.item] ?? 0), from group mode (label --by-group): \(modes[.group] ?? 0)"
+        out += " (the most values of one criterion from each)\n\n"
         var rows = [["criterion", "level", "items", "pairable", "agree", "fleiss κ", "AC1", "AC1 95% CI",
                      "α nominal", "α ordinal", "α interval", "α 95% CI", "verdict"]]
         for c in report.criteria {
@@ -105,6 +110,14 @@ enum StatsText {
         out += "\n\nverdict: Krippendorff's α at the criterion's declared level: 0.8 and above good; 0.667 to 0.8 tentative"
         out += " (conclusions only tentative); below 0.667 too low to draw conclusions"
         out += "\nn/a: undefined for the data (no item rated twice, or no variation to agree on)"
+        for c in report.criteria where report.rubric.criterion(c.agreement.criterion)?.kind == .rank {
+            out += "\n\n\(c.agreement.criterion): a ranking; α ordinal over the places pools every group's places."
+            if let w = c.kendallW {
+                out += " Kendall's W (concordance of the orders, 0 none to 1 the same order): mean \(number(w.mean)) over \(w.groups) group\(w.groups == 1 ? "" : "s") ranked completely by two or more annotators"
+            } else {
+                out += " Kendall's W: n/a (no group ranked completely by two or more annotators)"
+            }
+        }
 
         for c in report.criteria {
             let a = c.agreement

@@ -8,7 +8,7 @@ extension LabelLog {
     public func agreementLabels(rubric: Rubric) throws -> [AgreementLabel] {
         try store.pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT c.id, i.key AS item_key, c.annotator, c.role, c.at, c.scores FROM current_label c
+                SELECT c.id, i.key AS item_key, i.group_key, c.annotator, c.role, c.at, c.scores, c.mode FROM current_label c
                 JOIN item i ON i.id = c.item_id
                 WHERE c.role IN ('annotator', 'gold') AND c.rubric_hash = ?
                 ORDER BY c.item_id, c.role, c.annotator
@@ -16,7 +16,8 @@ extension LabelLog {
                 AgreementLabel(
                     item: row["item_key"], annotator: row["annotator"],
                     role: try LabelRole.decode(row["role"], table: "label_event", row: row["id"]),
-                    at: row["at"], values: LabelLog.values(fromScores: row["scores"], rubric: rubric))
+                    at: row["at"], values: LabelLog.values(fromScores: row["scores"], rubric: rubric), group: row["group_key"],
+                    mode: try LabelMode.decode(row["mode"], row: row["id"]))
             }
         }
     }

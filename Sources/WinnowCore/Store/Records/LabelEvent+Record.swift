@@ -28,11 +28,7 @@ extension LabelEvent: FetchableRecord {
         activeSeconds = row[Columns.activeSeconds]
         note = row[Columns.note]
         flag = row[Columns.flag]
-        let modeText: String = row[Columns.mode] ?? LabelMode.item.rawValue
-        guard let mode = LabelMode(rawValue: modeText) else {
-            throw StoreError.unknownValue(table: "label_event", row: id, column: "mode", value: modeText)
-        }
-        self.mode = mode
+        mode = try LabelMode.decode(row[Columns.mode], row: id)
     }
 
     /// Appends the row; returns it with its id.
@@ -49,6 +45,17 @@ extension LabelEvent: FetchableRecord {
         var saved = self
         saved.id = db.lastInsertedRowID
         return saved
+    }
+}
+
+extension LabelMode {
+    /// The mode a stored `mode` column names (absent: `item`); an unknown one is an error naming the row.
+    static func decode(_ text: String?, row: Int64?) throws -> LabelMode {
+        guard let text else { return .item }
+        guard let mode = LabelMode(rawValue: text) else {
+            throw StoreError.unknownValue(table: "label_event", row: row, column: "mode", value: text)
+        }
+        return mode
     }
 }
 
