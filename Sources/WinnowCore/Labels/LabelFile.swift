@@ -36,7 +36,7 @@ public enum LabelFile {
                     }
                     let current = try LabelLog.current(db, itemId: itemId, annotator: label.annotator, role: label.role)
                     // The same label under another rubric is not the same: importing it carries it over.
-                    if let current, current.scores == label.scores, current.note == label.note, current.flag == label.flag,
+                    if let current, current.scores == label.scores, current.note == label.note, current.flag == label.flag, current.mode == label.mode,
                        current.at == label.at, current.activeSeconds == label.seconds, current.rubricHash == stored.hash {
                         summary.unchanged += 1
                         return
@@ -44,7 +44,7 @@ public enum LabelFile {
                     _ = try LabelLog.append(
                         db, itemId: itemId, annotator: label.annotator, role: label.role, source: label.source,
                         rubricHash: stored.hash, scores: label.scores, activeSeconds: label.seconds, note: label.note,
-                        flag: label.flag, at: label.at)
+                        flag: label.flag, at: label.at, mode: label.mode)
                     summary.added += 1
                 } catch let problem as RecordProblem {
                     throw reader.error(at: record.range.lowerBound, record: record.index, field: problem.field, problem.message)
@@ -66,9 +66,10 @@ public enum LabelFile {
         var at: String
         var note: String?
         var flag: Bool
+        var mode: LabelMode = .item
     }
 
-    static let knownFields: Set<String> = ["item", "annotator", "role", "source", "scores", "seconds", "at", "note", "flag"]
+    static let knownFields: Set<String> = ["item", "annotator", "role", "source", "scores", "seconds", "at", "note", "flag", "mode"]
 
     static func parse(_ value: JSONValue, rubric: Rubric) throws(RecordProblem) -> Line {
         let fields = try RecordFields(value)
@@ -109,7 +110,15 @@ public enum LabelFile {
             }
             values[member.key] = v
         }
-        if role != .imported, let missing = rubric.criteria.first(where: { $0.required && values[$0.id] == nil }) {
+        var mode = LabelMode.item
+        if let text = try fields.optionalString("mode") {
+            guard let parsed = LabelMode(rawValue: text) else {
+                throw RecordProblem("mode", "expected item or group (the screen the label was given on), found \"\(text)\"")
+            }
+            mode = parsed
+        }
+        // A ranking is given across a group: a label from item mode cannot have one.
+        if role != .imported, let missing = rubric.criteria.first(where: { $0.required && values[$0.id] == nil && ($0.kind != .rank || mode == .group) }) {
             throw RecordProblem("scores.\(missing.id)", "missing: the criterion is required")
         }
         if values.isEmpty { throw RecordProblem("scores", "no scores") }
@@ -141,7 +150,7 @@ public enum LabelFile {
         return Line(
             item: item, annotator: annotator, role: role, source: role == .imported ? (source ?? annotator) : (role == .gold ? source : nil),
             scores: LabelLog.scoresJSON(values, rubric: rubric), seconds: seconds, at: at, note: note,
-            flag: flag)
+            flag: flag, mode: mode)
     }
 
     /// One export line for a current label.
@@ -156,6 +165,7 @@ public enum LabelFile {
         object["at"] = .string(event.at)
         if let note = event.note { object["note"] = .string(note) }
         if event.flag { object["flag"] = .bool(true) }
+        if event.mode != .item { object["mode"] = .string(event.mode.rawValue) }
         return .object(object)
     }
 }

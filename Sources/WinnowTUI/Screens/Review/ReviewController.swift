@@ -54,7 +54,8 @@ public final class ReviewController: Screen {
             throw LabelScreenError.keyCollision(key: first.key, criterion: first.criterion)
         }
         self.store = store
-        self.rubric = rubric
+        // Rankings are given across a group on the group screen; gold is set one item at a time.
+        self.rubric = rubric.withoutRankings
         self.lead = lead
         self.imagesDirectory = imagesDirectory
         self.colorMode = colorMode
@@ -66,8 +67,8 @@ public final class ReviewController: Screen {
         storedRubric = StoredRubric(rubric)
         log = LabelLog(store: store)
         preview = ImagePreview(colorMode: colorMode)
-        watch = ReviewWatch(store: store, rubric: rubric, autoAccept: autoAccept)
-        state = ReviewScreenState(rubric: rubric, lead: lead)
+        watch = ReviewWatch(store: store, rubric: self.rubric, autoAccept: autoAccept)
+        state = ReviewScreenState(rubric: self.rubric, lead: lead)
         state.filter = filter
     }
 
