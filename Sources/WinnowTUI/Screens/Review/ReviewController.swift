@@ -54,8 +54,7 @@ public final class ReviewController: Screen {
             throw LabelScreenError.keyCollision(key: first.key, criterion: first.criterion)
         }
         self.store = store
-        // Rankings are given across a group on the group screen; gold is set one item at a time.
-        self.rubric = rubric.withoutRankings
+        self.rubric = rubric
         self.lead = lead
         self.imagesDirectory = imagesDirectory
         self.colorMode = colorMode
@@ -67,8 +66,9 @@ public final class ReviewController: Screen {
         storedRubric = StoredRubric(rubric)
         log = LabelLog(store: store)
         preview = ImagePreview(colorMode: colorMode)
-        watch = ReviewWatch(store: store, rubric: self.rubric, autoAccept: autoAccept)
-        state = ReviewScreenState(rubric: self.rubric, lead: lead)
+        watch = ReviewWatch(store: store, rubric: rubric, autoAccept: autoAccept)
+        // Rankings are given across a group on the group screen; gold is set one item at a time.
+        state = ReviewScreenState(rubric: rubric.withoutRankings, lead: lead)
         state.filter = filter
     }
 
@@ -344,7 +344,7 @@ public final class ReviewController: Screen {
         state.entry = entry
         seen[entry.itemId] = entry
         state.grading.values = entry.agreedValues
-        if let first = rubric.criteria.firstIndex(where: { if case .disputed = entry.verdicts[$0.id] { return true } else { return false } }) {
+        if let first = state.rubric.criteria.firstIndex(where: { if case .disputed = entry.verdicts[$0.id] { return true } else { return false } }) {
             state.grading.focus = first
         }
     }
