@@ -52,7 +52,7 @@ final class GroupModeTmuxTests: CLITestCase {
             _ = try session.waitFor(text: ": guidelines")
             try session.send("Escape")
         }
-        _ = try session.waitFor(text: "group mode")
+        _ = try session.waitFor(text: "groups: you")
         return session
     }
 
@@ -76,7 +76,7 @@ final class GroupModeTmuxTests: CLITestCase {
         XCTAssertTrue(rows.split(separator: "\n").allSatisfy { $0.hasPrefix("group|") }, rows)
         XCTAssertTrue(rows.contains(#""order":1"#) && rows.contains(#""order":3"#), rows)
         try screen.send("q")
-        _ = try screen.waitFor("the screen closed") { !$0.contains("group mode") }
+        _ = try screen.waitFor("the screen closed") { !$0.contains("groups: you") }
 
         let out = winnow.directory.appendingPathComponent("pairs.jsonl").path
         let all = try succeed(["export", "--rubric", rubric, "--format", "dpo-llava", "--pairs", "all", "--out", out])
@@ -156,7 +156,7 @@ final class GroupModeTmuxTests: CLITestCase {
         tmux = session
         _ = try session.waitFor(text: ": guidelines")
         try session.send("Escape")
-        _ = try session.waitFor(text: "group mode")
+        _ = try session.waitFor(text: "groups: you")
         let size = Int(try sql("SELECT count(*) FROM item i JOIN lease l ON l.item_id = i.id", database: other)) ?? 0
         XCTAssertEqual(size, 7, "Align2LLaVA offers 7 candidates per turn")
         var groupKeys = 0

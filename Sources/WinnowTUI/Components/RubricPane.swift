@@ -127,7 +127,25 @@ public struct RubricPane {
                 lines.append(head + raters)
             } else {
                 lines.append(head)
-                if !raters.isEmpty { lines.append([Span(text: "  ", style: .plain)] + raters) }
+                // On lines of their own, wrapped between raters (a group of 7 candidates at 80x24).
+                var line: [Span] = [Span(text: "  ", style: .plain)]
+                var used = 2
+                var i = 0
+                while i < raters.count {
+                    // A rater is a title span and its value span (the model's hint is one span).
+                    let rater = i + 1 < raters.count && raters[i].style == Theme.dim && raters[i + 1].style != Theme.dim
+                        ? [raters[i], raters[i + 1]] : [raters[i]]
+                    let w = widthOf(rater)
+                    if used + w > width && used > 2 {
+                        lines.append(line)
+                        line = [Span(text: "  ", style: .plain)]
+                        used = 2
+                    }
+                    line += rater
+                    used += w
+                    i += rater.count
+                }
+                if used > 2 { lines.append(line) }
             }
             if criterion.kind == .rank {
                 let order = orders[criterion.id] ?? "(no order yet)"

@@ -65,9 +65,9 @@ extension GroupScreen {
     }
 
     static func headerParts(_ state: GroupScreenState) -> [String] {
-        var parts = ["\(state.rubric.name) v\(state.rubric.version)", "group mode"]
+        var parts = ["\(state.rubric.name) v\(state.rubric.version)"]
         let p = state.progress
-        parts.append("you \(p.groupsMine) groups, \(p.groupsLeft) left")
+        parts.append("groups: you \(p.groupsMine), \(p.groupsLeft) left")
         parts.append("session \(p.session)")
         parts.append(state.annotator)
         if let version = state.modelVersion { parts.append("model \(version)") }
