@@ -173,3 +173,62 @@ final class GroupModeTmuxTests: CLITestCase {
         print("keys for 7 candidates with 5 criteria: one by one \(itemKeys), as a group \(groupKeys)")
     }
 }
+
+/// What group-mode labels mean to the commands that read them, from labels files (no screen).
+final class GroupLabelsCLITests: CLITestCase {
+    private func rubricFile() throws -> String {
+        let path = winnow.directory.appendingPathComponent("ranked.yaml").path
+        try GroupModeTmuxTests.rankRubric.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Labels of the sample's first candidate turn (3 candidates) by two annotators, places as given.
+    private func importRankings(_ places: [String: [Int]], rubric: String) throws {
+        var lines: [String] = []
+        for (annotator, order) in places.sorted(by: { $0.key < $1.key }) {
+            for (c, place) in order.enumerated() {
+                lines.append(#"{"item": "000000000101/t0/c\#(c)", "annotator": "\#(annotator)", "mode": "group", "scores": {"helpfulness": 3, "order": \#(place)}}"#)
+            }
+        }
+        let file = winnow.directory.appendingPathComponent("labels.jsonl").path
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        try succeed(["labels", "import", file, "--rubric", rubric])
+    }
+
+    func testStatsGivesKendallsWForARankingAndCountsLabelsByMode() throws {
+        try succeed(["import", bundled("data/sample/candidates.json")])
+        let rubric = try rubricFile()
+        try importRankings(["ana": [1, 2, 3], "ben": [1, 3, 2]], rubric: rubric)
+        let report = try json(try succeed(["stats", "--rubric", rubric, "--json"]).stdout)
+        let order = report.objectValue?["criteria"]?.objectValue?["order"]?.objectValue
+        // Place sums 2, 5, 5 around m(n+1)/2 = 4: S = 6, W = 12·6 / (4·24) = 0.75.
+        XCTAssertEqual(try XCTUnwrap(order?["kendall_w"]?.objectValue?["mean"]?.doubleValue), 0.75, accuracy: 1e-9)
+        XCTAssertEqual(order?["kendall_w"]?.objectValue?["groups"]?.doubleValue, 1)
+        XCTAssertEqual(order?["labels_by_mode"]?.objectValue?["group"]?.doubleValue, 6)
+        let text = try succeed(["stats", "--rubric", rubric]).stdout
+        XCTAssertTrue(text.contains("Kendall's W"), text)
+        // The labels file round-trips the mode.
+        let exported = try succeed(["labels", "export", "--rubric", rubric]).stdout
+        XCTAssertEqual(exported.components(separatedBy: #""mode":"group""#).count - 1, 6, exported)
+    }
+
+    func testBestPerGroupKeepsPlaceOneAndALabelsFileModeIsChecked() throws {
+        try succeed(["import", bundled("data/sample/candidates.json")])
+        let rubric = try rubricFile()
+        // Every candidate helpfulness 3: only the ranking tells them apart; candidate 2 is first for both.
+        try importRankings(["ana": [2, 3, 1], "ben": [3, 2, 1]], rubric: rubric)
+        let out = winnow.directory.appendingPathComponent("best.jsonl").path
+        try succeed(["export", "--rubric", rubric, "--format", "jsonl", "--best-per-group", "--out", out, "--where", "order >= 1"])
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        XCTAssertTrue(text.contains("A brown dog chasing a red ball"), text)
+        let bad = winnow.directory.appendingPathComponent("bad.jsonl").path
+        try #"{"item": "000000000101/t0/c0", "annotator": "cy", "mode": "pairs", "scores": {"helpfulness": 3}}"#.write(toFile: bad, atomically: true, encoding: .utf8)
+        let outcome = try winnow.run(["labels", "import", bad, "--rubric", rubric])
+        XCTAssertNotEqual(outcome.status, 0)
+        XCTAssertTrue(outcome.stderr.contains("mode") && outcome.stderr.contains("expected item or group"), outcome.stderr)
+        // An item-mode label need not carry the required ranking.
+        let item = winnow.directory.appendingPathComponent("item.jsonl").path
+        try #"{"item": "000000000103/t0/c0", "annotator": "cy", "scores": {"helpfulness": 3}}"#.write(toFile: item, atomically: true, encoding: .utf8)
+        try succeed(["labels", "import", item, "--rubric", rubric])
+    }
+}
