@@ -88,7 +88,7 @@ final class StatsCLITests: CLITestCase {
         for member in criteria.members {
             let id = member.key
             let c = try XCTUnwrap(member.value.objectValue, id)
-            XCTAssertEqual(c.keys, ["percent_agreement", "fleiss_kappa", "gwet_ac1", "krippendorff_alpha", "pairs", "ci", "items", "pairable_items", "verdict"], id)
+            XCTAssertEqual(c.keys, ["percent_agreement", "fleiss_kappa", "gwet_ac1", "krippendorff_alpha", "pairs", "ci", "items", "pairable_items", "verdict", "labels_by_mode"], id)
             XCTAssertEqual(try XCTUnwrap(c["krippendorff_alpha"]?.objectValue).keys,
                            id == "quality" || id == "length" ? ["nominal", "ordinal", "interval"] : ["nominal"], id)
             for (name, reference) in Self.expected[id]! {

@@ -117,7 +117,7 @@ final class LabelFileTests: CoreTestCase {
         try assertRefused(#"{"item": "i1", "annotator": "a", "at": "yesterday", \#(ok)}"#,
                           field: "at", message: #"expected an RFC 3339 time such as 2026-01-31T12:00:00Z, found "yesterday""#)
         try assertRefused(#"{"item": "i1", "annotator": "a", "who": "x", \#(ok)}"#,
-                          field: "who", message: "unknown field (a label line has: annotator, at, flag, item, note, role, scores, seconds, source)")
+                          field: "who", message: "unknown field (a label line has: annotator, at, flag, item, mode, note, role, scores, seconds, source)")
         try assertRefused(#"{"item": "i1", "annotator": "a", "source": "s", \#(ok)}"#,
                           field: "source", message: #"only labels with role "imported" (where the scores came from) or "gold" (how it was settled) have a source"#)
         try assertRefused(#"{"item": "i1", "annotator": "a", "seconds": -1, \#(ok)}"#,

@@ -59,7 +59,7 @@ final class AgreementReportTests: CoreTestCase {
         XCTAssertEqual(json.keys, ["quality", "hallucination", "tone"])
         XCTAssertEqual(json["quality"]?.objectValue?.keys, [
             "percent_agreement", "fleiss_kappa", "gwet_ac1", "krippendorff_alpha", "pairs", "ci", "items", "pairable_items",
-            "verdict", "by_annotator", "by_week",
+            "verdict", "labels_by_mode", "by_annotator", "by_week",
         ])
         XCTAssertEqual(json["quality"]?.objectValue?["krippendorff_alpha"]?.objectValue?.keys, ["nominal", "ordinal", "interval"])
         XCTAssertEqual(json["tone"]?.objectValue?["krippendorff_alpha"]?.serialized(), #"{"nominal":null}"#)

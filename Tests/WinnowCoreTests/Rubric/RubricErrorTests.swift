@@ -154,7 +154,7 @@ final class RubricErrorTests: XCTestCase {
     func testKindAndLevelMustBeKnownAndAgree() {
         XCTAssertEqual(
             criterionError("    kind: range\n"),
-            "r.yaml:7:11: criteria[0].kind: must be scale, choice or flag (found 'range')")
+            "r.yaml:7:11: criteria[0].kind: must be scale, choice, flag or rank (found 'range')")
         XCTAssertEqual(
             criterionError("    kind: scale\n    level: ratio\n"),
             "r.yaml:8:12: criteria[0].level: must be nominal, ordinal or interval (found 'ratio')")
