@@ -68,26 +68,44 @@ struct LabelCommand: ParsableCommand {
         try MainActor.assumeIsolated {
             let controller = try LabelController(store: store, rubric: rubric, annotator: name, imagesDirectory: images, colorMode: .palette256)
             controller.showModel = showModel
-            let app = AppLoop(root: controller, inbox: inbox)
-            // The guidelines open over the first item; any key goes on to grading.
-            if let guide = controller.guidelines { app.push(guide) }
-            do {
-                try TerminalSession.run(app) { terminal in
-                    controller.colorMode = terminal.colorCapability.imageColorMode
-                    let size = terminal.size()
-                    controller.resize(width: size.width, height: size.height)
-                    try controller.start()
-                }
-            } catch {
-                logger.error("label session stopped: \(error)")
-                throw error
-            }
+            try Self.run(controller, inbox: inbox, logger: logger)
         }
         logger.info("label session ended", metadata: ["annotator": "\(name)"])
     }
 }
 
+/// What `winnow label` runs: the labeling screen or the group screen.
+@MainActor
+protocol GradingSession: Screen {
+    var colorMode: ColorMode { get set }
+    var guidelines: TextScreen? { get }
+    func resize(width: Int, height: Int)
+    func start() throws
+}
+
+extension LabelController: GradingSession {}
+extension GroupController: GradingSession {}
+
 extension LabelCommand {
+    /// Runs a grading screen on the terminal: the rubric's guidelines over the first item (any key goes on
+    /// to grading), the image in the terminal's colours, the first item served at the terminal's size.
+    @MainActor
+    static func run(_ controller: some GradingSession, inbox: Inbox, logger: Logger) throws {
+        let app = AppLoop(root: controller, inbox: inbox)
+        if let guide = controller.guidelines { app.push(guide) }
+        do {
+            try TerminalSession.run(app) { terminal in
+                controller.colorMode = terminal.colorCapability.imageColorMode
+                let size = terminal.size()
+                controller.resize(width: size.width, height: size.height)
+                try controller.start()
+            }
+        } catch {
+            logger.error("label session stopped: \(error)")
+            throw error
+        }
+    }
+
     /// The group screen: one group of candidates per screen.
     func runGroups(store: Store, rubric: Rubric, annotator: String, images: String?, inbox: Inbox, logger: Logger) throws {
         try MainActor.assumeIsolated {
@@ -98,19 +116,7 @@ extension LabelCommand {
             if controller.groupsTooLarge > 0 {
                 Output.warning("\(controller.groupsTooLarge) group(s) have more than \(GroupServer.maximumMembers) candidates; grade those with `winnow label`")
             }
-            let app = AppLoop(root: controller, inbox: inbox)
-            if let guide = controller.guidelines { app.push(guide) }
-            do {
-                try TerminalSession.run(app) { terminal in
-                    controller.colorMode = terminal.colorCapability.imageColorMode
-                    let size = terminal.size()
-                    controller.resize(width: size.width, height: size.height)
-                    try controller.start()
-                }
-            } catch {
-                logger.error("group session stopped: \(error)")
-                throw error
-            }
+            try Self.run(controller, inbox: inbox, logger: logger)
         }
     }
 }

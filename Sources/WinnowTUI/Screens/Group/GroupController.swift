@@ -166,13 +166,13 @@ public final class GroupController: Screen {
     }
 
     static func failure(of intent: GroupIntent, _ error: any Error) -> String {
-        let reason = failureReason(error)
-        switch intent {
-        case .save: return "Not saved: \(reason). Your values are kept; Enter tries again"
-        case .skip: return "Not skipped: \(reason); s tries again"
-        case .undo: return "Not undone: \(reason); u tries again"
-        default: return "Could not move: \(reason); try the key again"
+        let step: FailedStep = switch intent {
+        case .save: .save
+        case .skip: .skip
+        case .undo: .undo
+        default: .move
         }
+        return step.message(error)
     }
 
     // MARK: drafts

@@ -117,11 +117,7 @@ public enum GroupScreen {
         guard !state.typed.isEmpty else { return false }
         switch key {
         case .enter, .tab:
-            if let criterion = state.focusedCriterion, let exact = criterion.typedMatches(state.typed).exact {
-                set(exact, of: criterion, in: &state)
-            } else {
-                state.message = "\(state.typed) is not a value of \(state.focusedCriterion?.title ?? ""); keep typing, or Backspace"
-            }
+            if let criterion = state.focusedCriterion { apply(TypedEntry.finish(state.typed, criterion: criterion), of: criterion, to: &state) }
             return true
         case .backspace, .delete:
             state.typed.removeLast()
@@ -134,21 +130,14 @@ public enum GroupScreen {
     static func valueKey(_ state: inout GroupScreenState, _ key: Key) {
         guard case .char(let c) = key, let criterion = state.focusedCriterion, state.candidates.indices.contains(state.candidate) else { return }
         if criterion.kind == .rank { return rankKey(&state, c, criterion: criterion) }
-        if state.typed.isEmpty, let value = criterion.value(forKey: c) {
-            set(value, of: criterion, in: &state)
-        } else if criterion.typedEntry, c.isASCII, c.isNumber || c == "." || c == "-" {
-            let text = state.typed + String(c)
-            let (candidates, exact) = criterion.typedMatches(text)
-            if let exact, candidates.count <= 1 {
-                set(exact, of: criterion, in: &state)
-            } else if candidates.isEmpty && exact == nil {
-                state.message = "\(text) is not a value of \(criterion.title) (\(criterion.values.first?.text ?? "") to \(criterion.values.last?.text ?? ""))"
-            } else {
-                state.typed = text
-            }
-        } else {
-            let keys = criterion.keys.map { String($0.key) }.joined(separator: " ")
-            state.message = "\(c) is not a key of \(criterion.title) (keys: \(keys)); ? shows all keys"
+        apply(TypedEntry.key(c, typed: state.typed, criterion: criterion), of: criterion, to: &state)
+    }
+
+    private static func apply(_ entry: TypedEntry, of criterion: Criterion, to state: inout GroupScreenState) {
+        switch entry {
+        case .set(let value): set(value, of: criterion, in: &state)
+        case .typing(let text): state.typed = text
+        case .refused(let message): state.message = message
         }
     }
 

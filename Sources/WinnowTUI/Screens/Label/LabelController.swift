@@ -197,13 +197,13 @@ public final class LabelController: Screen {
 
     /// The message for a key whose database work failed.
     static func failure(of intent: LabelIntent, _ error: any Error) -> String {
-        let reason = failureReason(error)
-        switch intent {
-        case .save: return "Not saved: \(reason). Your values are kept; Enter tries again"
-        case .skip: return "Not skipped: \(reason); s tries again"
-        case .undo: return "Not undone: \(reason); u tries again"
-        default: return "Could not move: \(reason); try the key again"
+        let step: FailedStep = switch intent {
+        case .save: .save
+        case .skip: .skip
+        case .undo: .undo
+        default: .move
         }
+        return step.message(error)
     }
 
     /// The rubric's instructions as a screen, when it has any: shown when the session starts and on `i`.
@@ -528,6 +528,22 @@ public final class LabelController: Screen {
     private func refreshProgress(saved event: LabelEvent? = nil) throws {
         try progress.refresh(now: now(), saved: event)
         state.progress = progress.progress(session: history.count)
+    }
+}
+
+/// What a grading screen was doing when its database work failed, and how it says so: the item and the
+/// values stay, and the same key tries again.
+enum FailedStep {
+    case save, skip, undo, move
+
+    func message(_ error: any Error) -> String {
+        let reason = failureReason(error)
+        switch self {
+        case .save: return "Not saved: \(reason). Your values are kept; Enter tries again"
+        case .skip: return "Not skipped: \(reason); s tries again"
+        case .undo: return "Not undone: \(reason); u tries again"
+        case .move: return "Could not move: \(reason); try the key again"
+        }
     }
 }
 

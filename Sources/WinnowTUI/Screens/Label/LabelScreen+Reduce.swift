@@ -107,39 +107,20 @@ public enum LabelScreen {
     /// character toward a typed value, or a message saying why it does nothing.
     public static func valueKey(_ state: inout LabelScreenState, _ key: Key) {
         guard case .char(let c) = key, let criterion = state.focusedCriterion else { return }
-        if state.typed.isEmpty, let value = criterion.value(forKey: c) {
-            set(value, of: criterion, in: &state)
-        } else if criterion.typedEntry, c.isASCII, c.isNumber || c == "." || c == "-" {
-            type(c, into: &state, criterion: criterion)
-        } else if criterion.typedEntry {
-            state.message = "\(c) is not part of a value of \(criterion.title): type a value such as \(criterion.values.last?.text ?? ""), then Enter if needed"
-        } else {
-            let keys = criterion.keys.map { String($0.key) }.joined(separator: " ")
-            state.message = "\(c) is not a key of \(criterion.title) (keys: \(keys)); ? shows all keys"
-        }
-    }
-
-    /// A character toward a typed value: set as soon as it names one value and no longer value starts
-    /// with it ("0.7"); a prefix of several ("0", "0.") waits, shown as typed; anything else is refused.
-    private static func type(_ c: Character, into state: inout LabelScreenState, criterion: Criterion) {
-        let text = state.typed + String(c)
-        let (candidates, exact) = criterion.typedMatches(text)
-        if let exact, candidates.count <= 1 {
-            set(exact, of: criterion, in: &state)
-        } else if candidates.isEmpty && exact == nil {
-            state.message = "\(text) is not a value of \(criterion.title) (\(criterion.values.first?.text ?? "") to \(criterion.values.last?.text ?? ""))"
-        } else {
-            state.typed = text
-        }
+        apply(TypedEntry.key(c, typed: state.typed, criterion: criterion), of: criterion, to: &state)
     }
 
     /// Enter or Tab after a typed prefix: sets the value it names exactly, else says why not.
     private static func finishTyping(_ state: inout LabelScreenState) {
         guard let criterion = state.focusedCriterion else { return }
-        if let exact = criterion.typedMatches(state.typed).exact {
-            set(exact, of: criterion, in: &state)
-        } else {
-            state.message = "\(state.typed) is not a value of \(criterion.title); keep typing, or Backspace"
+        apply(TypedEntry.finish(state.typed, criterion: criterion), of: criterion, to: &state)
+    }
+
+    private static func apply(_ entry: TypedEntry, of criterion: Criterion, to state: inout LabelScreenState) {
+        switch entry {
+        case .set(let value): set(value, of: criterion, in: &state)
+        case .typing(let text): state.typed = text
+        case .refused(let message): state.message = message
         }
     }
 
