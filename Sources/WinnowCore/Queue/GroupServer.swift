@@ -255,16 +255,7 @@ public final class GroupServer {
         }
         for id in members {
             try LeaseQueries.lease(db, item: id, annotator: annotator, expiresAt: now + leaseSeconds)
-            if let reason {
-                var model: Int64?
-                var uncertainty: Double?
-                if case .queue(let entry) = reason {
-                    model = entry.modelVersion
-                    uncertainty = entry.uncertainty
-                }
-                try LeaseQueries.logServe(db, item: id, annotator: annotator, reason: reason.logName, modelVersion: model,
-                                          uncertainty: uncertainty, at: Timestamp.now())
-            }
+            if let reason { try ItemServer.logServe(db, item: id, annotator: annotator, reason: reason) }
         }
         return true
     }

@@ -318,17 +318,20 @@ public final class ItemServer {
             if Set(labelers).union(holders).count >= allowed { return false }
         }
         try LeaseQueries.lease(db, item: id, annotator: annotator, expiresAt: now + leaseSeconds)
-        if let reason {
-            var model: Int64?
-            var uncertainty: Double?
-            if case .queue(let entry) = reason {
-                model = entry.modelVersion
-                uncertainty = entry.uncertainty
-            }
-            try LeaseQueries.logServe(
-                db, item: id, annotator: annotator, reason: reason.logName, modelVersion: model, uncertainty: uncertainty, at: Timestamp.now())
-        }
+        if let reason { try Self.logServe(db, item: id, annotator: annotator, reason: reason) }
         return true
+    }
+
+    /// Records in `serve_log` why `id` was served to `annotator` (with the model and uncertainty of a queue pick).
+    static func logServe(_ db: Database, item id: Int64, annotator: String, reason: ServeReason) throws {
+        var model: Int64?
+        var uncertainty: Double?
+        if case .queue(let entry) = reason {
+            model = entry.modelVersion
+            uncertainty = entry.uncertainty
+        }
+        try LeaseQueries.logServe(
+            db, item: id, annotator: annotator, reason: reason.logName, modelVersion: model, uncertainty: uncertainty, at: Timestamp.now())
     }
 
     /// Leases a control item: open to this annotator unless they labeled it or set its gold (the gold,

@@ -145,6 +145,8 @@ final class GroupScreenTests: XCTestCase {
         let group = controller.state.group
         try type(app, "123" + "000" + "12")
         try press(app, .enter)
+        let second = controller.state.group
+        XCTAssertNotEqual(second, group)
         try type(app, "u")
         XCTAssertEqual(controller.state.group, group)
         XCTAssertTrue(try labels().isEmpty)
@@ -152,6 +154,7 @@ final class GroupScreenTests: XCTestCase {
         XCTAssertEqual(controller.state.rankings["order"], [0, 1, 2])
         try press(app, .enter)
         XCTAssertEqual(try labels().count, 3)
+        XCTAssertEqual(controller.state.group, second, "the group the undo set aside comes back")
     }
 
     func testHistoryWalksBackToASavedGroupEditsItAndReturnsToTheQueue() throws {

@@ -222,8 +222,9 @@ public final class GroupController: Screen {
         let seconds = (clock.activeSeconds * 10).rounded() / 10
         let edit = state.editing
         // From the queue, the next group is leased in the save's own transaction; in history, nothing is.
+        // A group parked by an undo comes back before the queue's next one.
         let inQueue = position == nil
-        let (events, next) = try server.saveAndNext(current: inQueue ? served : nil, serveNext: inQueue) { [annotator, storedRubric] db in
+        let (events, next) = try server.saveAndNext(current: inQueue ? served : nil, serveNext: inQueue && parked == nil) { [annotator, storedRubric] db in
             try LabelLog.saveGroup(db, members: saving, annotator: annotator, rubric: storedRubric, activeSeconds: seconds)
         }
         if !inQueue { try? server.release(members) }
@@ -238,6 +239,8 @@ public final class GroupController: Screen {
         do {
             if let p = position {
                 if p + 1 < history.count { try showSaved(p + 1) } else { try backToQueue() }
+            } else if parked != nil {
+                try backToQueue()
             } else {
                 try present(next)
             }
