@@ -107,7 +107,15 @@ extension GroupScreen {
     /// The lines of a candidate's text at `width`: each own turn under a speaker line.
     static func cardLines(_ candidate: GroupScreenState.Candidate, width: Int) -> [(text: String, isTitle: Bool)] {
         var lines: [(String, Bool)] = []
+        // A question set (every turn the human's) reads as a list; a conversation keeps its speakers.
+        let list = candidate.turns.count > 1 && candidate.turns.allSatisfy { $0.from == "human" }
         for turn in candidate.turns {
+            if list {
+                for (i, line) in WordWrap.wrap(Sanitizer.displayable(turn.value), width: max(1, width - 2)).enumerated() {
+                    lines.append(((i == 0 ? "• " : "  ") + line, false))
+                }
+                continue
+            }
             if candidate.turns.count > 1 { lines.append((turn.from == "human" ? "Human" : "Assistant", true)) }
             for line in WordWrap.wrap(Sanitizer.displayable(turn.value), width: max(1, width)) { lines.append((line, false)) }
         }
