@@ -57,7 +57,7 @@ public enum BenchModelSteps {
 
     /// Scores by a fixed rule of the item's text (so the model has signal), as the log stores them.
     static func syntheticScores(_ item: Item, rubric: Rubric) -> String {
-        let answer = item.turns.filter { $0.from == "gpt" }.map(\.value).joined(separator: " ")
+        let answer = item.turns.filter { $0.from == .gpt }.map(\.value).joined(separator: " ")
         let question = item.turns.first?.value ?? ""
         let words = answer.split(separator: " ").count
         func clamp(_ v: Int) -> Int { min(5, max(1, v)) }

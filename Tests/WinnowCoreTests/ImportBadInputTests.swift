@@ -218,7 +218,7 @@ final class ImportBadInputTests: CoreTestCase {
         let stored = try XCTUnwrap(item(key), "the item is found by its key with escape and bidi characters")
         XCTAssertEqual(stored.key, key)
         XCTAssertEqual(stored.image, "a\u{202E}b.jpg")
-        XCTAssertEqual(stored.turns, [Turn(from: "human", value: decoded), Turn(from: "gpt", value: "raw \u{202E}bidi\u{200F} and \\u0000 text")])
+        XCTAssertEqual(stored.turns, [Turn(from: .human, value: decoded), Turn(from: .gpt, value: "raw \u{202E}bidi\u{200F} and \\u0000 text")])
         XCTAssertEqual(stored.fields["field"], .string(decoded))
         XCTAssertEqual(stored.original, Data(record.utf8))
         // The stored JSON text escapes the control characters rather than holding them raw.

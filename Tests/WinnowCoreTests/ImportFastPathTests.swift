@@ -34,11 +34,11 @@ final class ImportFastPathTests: CoreTestCase {
 
     func testTurnsAreWrittenAsTheirJSONValuesSerialize() {
         let samples: [[Turn]] = [
-            [], [Turn(from: "human", value: "")],
-            [Turn(from: "human", value: "What is \"this\"?\n\t\u{1}\u{7f}\u{85}\u{2028}"), Turn(from: "gpt", value: "日本語 😀 \\ / <image>")],
+            [], [Turn(from: .human, value: "")],
+            [Turn(from: .human, value: "What is \"this\"?\n\t\u{1}\u{7f}\u{85}\u{2028}"), Turn(from: .gpt, value: "日本語 😀 \\ / <image>")],
         ]
         for turns in samples {
-            let viaValues = JSONValue.array(turns.map { .object(JSONObject(["from": .string($0.from), "value": .string($0.value)])) }).serialized()
+            let viaValues = JSONValue.array(turns.map { .object(JSONObject(["from": .string($0.from.rawValue), "value": .string($0.value)])) }).serialized()
             XCTAssertEqual(PreparedRow.json(turns), viaValues)
         }
     }

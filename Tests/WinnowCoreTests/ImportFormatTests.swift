@@ -6,7 +6,7 @@ import WinnowTestSupport
 
 /// What each format makes of its records: keys, groups, turns, fields, captions.
 final class ImportFormatTests: CoreTestCase {
-    private func turns(_ pairs: [(String, String)]) -> [Turn] { pairs.map { Turn(from: $0.0, value: $0.1) } }
+    private func turns(_ pairs: [(String, String)]) -> [Turn] { pairs.map { Turn(from: Speaker(rawValue: $0.0)!, value: $0.1) } }
 
     private static let llavaRecords = [
         #"{"zeta": 1, "id": "a1", "image": "img/x.jpg", "conversations": [{"from": "human", "value": "<image>\nWhat is it?"}, {"from": "gpt", "value": "A cat."}, {"from": "human", "value": "Color?\n<image>"}, {"from": "gpt", "value": "Orange."}], "alpha": {"k": [1.50, null]}, "source": "synthetic"}"#,

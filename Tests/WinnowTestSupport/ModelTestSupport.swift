@@ -46,7 +46,7 @@ public enum Synthetic {
     public static func insert(_ items: [SyntheticItem], into store: Store) throws -> [Int64] {
         try store.insertItems(items.map { item in
             ItemRow(key: item.key, group: item.group, image: item.image, captions: item.captions,
-                    turns: [Turn(from: "human", value: item.instruction), Turn(from: "gpt", value: item.response)],
+                    turns: [Turn(from: .human, value: item.instruction), Turn(from: .gpt, value: item.response)],
                     sourceName: "synthetic", contentHash: item.key)
         })
     }

@@ -33,7 +33,7 @@ struct CandidateContext {
         guard !earlier.isEmpty else { return item }
         var resolved = item
         var gptIndex = 0
-        for i in resolved.turns.indices.dropLast() where resolved.turns[i].from == "gpt" {
+        for i in resolved.turns.indices.dropLast() where resolved.turns[i].from == .gpt {
             if earlier.contains(gptIndex) {
                 guard let answer = chosen[Self.slot(record, gptIndex)] else { return nil }
                 resolved.turns[i].value = answer

@@ -74,11 +74,11 @@ public struct RecordBuilder: Sendable {
         var placed = !image
         return turns.map { turn in
             var text = turn.value
-            if !placed && turn.from == "human" {
+            if !placed && turn.from == .human {
                 text = "<image>\n" + text
                 placed = true
             }
-            return .object(JSONObject(["from": .string(turn.from), "value": .string(text)]))
+            return .object(JSONObject(["from": .string(turn.from.rawValue), "value": .string(text)]))
         }
     }
 
@@ -118,7 +118,7 @@ public struct RecordBuilder: Sendable {
         var prompt: [JSONValue] = []
         var placedImage = chosen.image == nil
         for turn in chosen.turns.dropLast() {
-            if turn.from == "human" {
+            if turn.from == .human {
                 var content: [JSONValue] = []
                 if !placedImage {
                     content.append(.object(JSONObject(["type": .string("image")])))
@@ -174,7 +174,7 @@ public struct RecordBuilder: Sendable {
         let label = steerLabel(unit.scores)
         let turns = self.turns(of: unit)
         let conversations: [JSONValue] = turns.map { turn in
-            let isUser = turn.from == "human"
+            let isUser = turn.from == .human
             return .object(JSONObject([
                 "from": .string(isUser ? "User" : "Assistant"), "value": .string(Self.withoutImageToken(turn.value)),
                 "label": isUser ? .null : .string(label),
@@ -192,7 +192,8 @@ public struct RecordBuilder: Sendable {
             return unit.items[0].turns
         }
         return conversations.compactMap { value in
-            guard let turn = value.objectValue, let from = turn["from"]?.stringValue, let text = turn["value"]?.stringValue else { return nil }
+            guard let turn = value.objectValue, let from = turn["from"]?.stringValue.flatMap(Speaker.init(rawValue:)),
+                  let text = turn["value"]?.stringValue else { return nil }
             return Turn(from: from, value: strippingImageToken(text))
         }
     }

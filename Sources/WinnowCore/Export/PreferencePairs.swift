@@ -173,7 +173,7 @@ enum PreferencePairs {
             let group = item.groupKey
             // Members of a group are split by their prompt's text: a pair never joins two prompts.
             let prompt = group.kind.sharesPrompt
-                ? item.turns.dropLast().map { $0.from + "\u{1}" + $0.value }.joined(separator: "\u{2}") : ""
+                ? item.turns.dropLast().map { $0.from.rawValue + "\u{1}" + $0.value }.joined(separator: "\u{2}") : ""
             let key = item.group + "\u{0}" + prompt
             if groups[key] == nil { order.append(key) }
             kindOf[key] = group.kind

@@ -242,7 +242,7 @@ extension PreparedRow {
         for (i, turn) in turns.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: #"{"from":"#.utf8)
-            JSONValue.writeString(turn.from, bytes: &out)
+            JSONValue.writeString(turn.from.rawValue, bytes: &out)
             out.append(contentsOf: #","value":"#.utf8)
             JSONValue.writeString(turn.value, bytes: &out)
             out.append(UInt8(ascii: "}"))
@@ -306,7 +306,7 @@ final class RecordPreparer: @unchecked Sendable {
         var total = 0
         for draft in drafts {
             total += fields + 4
-            for turn in draft.turns { total += turn.value.utf8.count + turn.from.utf8.count + 22 }
+            for turn in draft.turns { total += turn.value.utf8.count + turn.from.rawValue.utf8.count + 22 }
             for caption in draft.captions { total += caption.utf8.count + 3 }
             if total > Int.max / 4 { break }
         }

@@ -1,11 +1,16 @@
 import Foundation
 
-/// One turn of a conversation: who speaks (`human` or `gpt`, as in LLaVA files) and what is said.
+/// Who speaks a turn, as LLaVA files name them: the person asking (`human`) or the model (`gpt`).
+public enum Speaker: String, Sendable, CaseIterable {
+    case human, gpt
+}
+
+/// One turn of a conversation: who speaks and what is said.
 public struct Turn: Sendable, Equatable {
-    public var from: String
+    public var from: Speaker
     public var value: String
 
-    public init(from: String, value: String) {
+    public init(from: Speaker, value: String) {
         self.from = from
         self.value = value
     }

@@ -55,7 +55,7 @@ public struct ExternalScorer: Sendable {
             let line = JSONValue.object(JSONObject([
                 "item": .string(item.key), "group": .string(item.group), "image": item.image.map(JSONValue.string) ?? .null,
                 "captions": .array(item.captions.map(JSONValue.string)),
-                "turns": .array(item.turns.map { .object(JSONObject(["from": .string($0.from), "value": .string($0.value)])) }),
+                "turns": .array(item.turns.map { .object(JSONObject(["from": .string($0.from.rawValue), "value": .string($0.value)])) }),
                 "fields": .object(item.fields),
             ]))
             input.append(contentsOf: line.serialized().utf8)

@@ -150,14 +150,14 @@ public enum FeatureExtractor {
     }
 
     /// The last gpt turn: what tells a candidate from its siblings (earlier turns are shared).
-    public static func finalAnswer(_ turns: [Turn]) -> String { turns.last { $0.from == "gpt" }?.value ?? "" }
+    public static func finalAnswer(_ turns: [Turn]) -> String { turns.last { $0.from == .gpt }?.value ?? "" }
 
     /// Siblings compared, at most (the first ones by id): keeps a huge group's cost linear.
     public static let maximumSiblings = 20
 
     public static func features(turns: [Turn], captions: [String], siblings: [String] = []) -> FeatureVector {
-        let instruction = turns.filter { $0.from != "gpt" }.map(\.value).joined(separator: "\n")
-        let response = turns.filter { $0.from == "gpt" }.map(\.value).joined(separator: "\n")
+        let instruction = turns.filter { $0.from != .gpt }.map(\.value).joined(separator: "\n")
+        let response = turns.filter { $0.from == .gpt }.map(\.value).joined(separator: "\n")
         var sparse: [Int: Float] = [:]
 
         let instructionWords = words(instruction)
@@ -179,7 +179,7 @@ public enum FeatureExtractor {
         set("instruction_words", log1p(Double(instructionWords.count)))
         set("response_words", log1p(Double(responseWords.count)))
         set("turns", log1p(Double(turns.count)))
-        set("human_turns", log1p(Double(turns.filter { $0.from != "gpt" }.count)))
+        set("human_turns", log1p(Double(turns.filter { $0.from != .gpt }.count)))
         let lines = response.split(separator: "\n", omittingEmptySubsequences: true)
         set("response_lines", log1p(Double(max(0, lines.count - 1))))
         let listItems = lines.filter { line in

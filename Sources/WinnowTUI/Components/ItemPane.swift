@@ -37,7 +37,7 @@ public enum ItemPane {
             lines.append(Line(text: "", style: .plain))
         }
         for (i, turn) in item.turns.enumerated() {
-            let isHuman = turn.from == "human"
+            let isHuman = turn.from == .human
             var title = (isHuman ? "Human" : "Assistant") + "  (turn \(i + 1))"
             if item.contextCandidateTurns.contains(i) {
                 // An earlier candidate list, shown by its first candidate: context only, visibly so.

@@ -7,7 +7,7 @@ final class SelectionStageTests: XCTestCase {
     private func unit(_ key: String, group: String, overall: Double?, type: String = "a", turn: Int? = nil, record: Int = 0) -> ExportUnit {
         let item = Item(
             id: Int64(abs(key.hashValue % 100_000)), key: key, group: group, image: nil, captions: [],
-            turns: [Turn(from: "human", value: "q"), Turn(from: "gpt", value: key)], fields: JSONObject(["type": .string(type)]),
+            turns: [Turn(from: .human, value: "q"), Turn(from: .gpt, value: key)], fields: JSONObject(["type": .string(type)]),
             sourceName: "f.json", recordIndex: record, part: turn.map { "t\($0)/c0" } ?? "", turnIndex: turn, candidateIndex: turn.map { _ in 0 },
             original: Data())
         return ExportUnit(items: [item], scores: ResolvedScores(values: ["q": .number(overall ?? 0)], overall: overall, source: "consensus"),

@@ -54,7 +54,7 @@ final class ModelTargetsTests: XCTestCase {
 final class ModelFeaturesTests: XCTestCase {
     private func item(_ response: String, captions: [String] = [], instruction: String = "What is in the image?") -> Item {
         Item(key: "k", group: "g", image: nil, captions: captions,
-             turns: [Turn(from: "human", value: instruction), Turn(from: "gpt", value: response)],
+             turns: [Turn(from: .human, value: instruction), Turn(from: .gpt, value: response)],
              fields: JSONObject(), sourceName: "t", recordIndex: 0, original: Data())
     }
 

@@ -54,3 +54,17 @@ final class UnknownValueTests: CoreTestCase {
         XCTAssertEqual(message { _ = try LabelLog(store: store).currentLabels() }, "label_event row 2: unknown role 'foo'")
     }
 }
+
+/// A stored turn whose speaker is neither human nor gpt is an error naming the item row, never dropped.
+final class UnknownSpeakerTests: CoreTestCase {
+    func testAnUnknownSpeakerInAStoredItemIsAnErrorNamingTheRow() throws {
+        let ids = try makeItems(["a"])
+        try store.testWrite { db in
+            try db.execute(sql: #"UPDATE item SET turns = '[{"from":"robot","value":"hi"}]' WHERE id = ?"#, arguments: [ids[0]])
+        }
+        XCTAssertThrowsError(try store.item(id: ids[0])) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("item") && text.contains("robot") && text.contains("\(ids[0])"), text)
+        }
+    }
+}

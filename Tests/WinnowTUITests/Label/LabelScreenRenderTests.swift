@@ -4,7 +4,7 @@ import WinnowCore
 
 /// The labeling screen rendered from states, asserted on the cell grid.
 final class LabelScreenRenderTests: XCTestCase {
-    private func state(turns: [Turn] = [Turn(from: "human", value: "What is this?"), Turn(from: "gpt", value: "A ball.")],
+    private func state(turns: [Turn] = [Turn(from: .human, value: "What is this?"), Turn(from: .gpt, value: "A ball.")],
                        captions: [String] = ["A red ball."]) throws -> LabelScreenState {
         var state = LabelScreenState(rubric: try Rubric.parse(yaml: LabelFixture.rubricYAML, file: "t.yaml"), annotator: "ana")
         state.item = .init(key: "k1", group: "turn:k/t0", image: "a.png", imageMissing: true, captions: captions, turns: turns)
@@ -45,7 +45,7 @@ final class LabelScreenRenderTests: XCTestCase {
         var s = try state()
         XCTAssertTrue(LabelScreen.render(s, width: 120, height: 40).text.contains("A ball."))
         let copy = s
-        s.item?.turns[1] = Turn(from: "gpt", value: "A green cube.")
+        s.item?.turns[1] = Turn(from: .gpt, value: "A green cube.")
         XCTAssertTrue(LabelScreen.render(s, width: 120, height: 40).text.contains("A green cube."), "a changed item is wrapped anew")
         XCTAssertFalse(LabelScreen.render(s, width: 120, height: 40).text.contains("A ball."))
         XCTAssertTrue(LabelScreen.render(copy, width: 120, height: 40).text.contains("A ball."), "the copy kept its own lines")
@@ -94,7 +94,7 @@ final class LabelScreenRenderTests: XCTestCase {
 
     func testLongCJKAndEmojiTextWrapsWithinThePaneAndScrolls() throws {
         let long = String(repeating: "这是一个很长的句子，用来测试换行。🙂 ", count: 60)
-        var s = try state(turns: [Turn(from: "human", value: "问题？"), Turn(from: "gpt", value: long)])
+        var s = try state(turns: [Turn(from: .human, value: "问题？"), Turn(from: .gpt, value: long)])
         let width = 100, height = 30
         let left = LabelScreen.itemPaneWidth(totalWidth: width)
         let grid = LabelScreen.render(s, width: width, height: height)

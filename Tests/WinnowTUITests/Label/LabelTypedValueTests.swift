@@ -26,8 +26,8 @@ final class LabelTypedValueTests: XCTestCase {
     private func state() throws -> LabelScreenState {
         var state = LabelScreenState(rubric: try Rubric.parse(yaml: yaml, file: "d.yaml"), annotator: "ana")
         state.item = .init(key: "k", group: "turn:k/t1", image: nil, imageMissing: false, captions: [],
-                           turns: [Turn(from: "human", value: "Q1"), Turn(from: "gpt", value: "First candidate of turn one."),
-                                   Turn(from: "human", value: "Q2"), Turn(from: "gpt", value: "The answer graded here.")])
+                           turns: [Turn(from: .human, value: "Q1"), Turn(from: .gpt, value: "First candidate of turn one."),
+                                   Turn(from: .human, value: "Q2"), Turn(from: .gpt, value: "The answer graded here.")])
         return state
     }
 

@@ -12,7 +12,7 @@ enum AlpacaFormat {
         return [DraftItem(
             baseKey: try record.optionalID("id"), image: try record.optionalImage(),
             captions: try record.ownCaptions(),
-            turns: [Turn(from: "human", value: strippingImageToken(human)), Turn(from: "gpt", value: output)],
+            turns: [Turn(from: .human, value: strippingImageToken(human)), Turn(from: .gpt, value: output)],
             fields: record.extra(except: consumed))]
     }
 }

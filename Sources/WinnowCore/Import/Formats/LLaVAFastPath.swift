@@ -45,13 +45,13 @@ enum LLaVAFastPath {
         guard p.consume(UInt8(ascii: "[")) else { return nil }
         var turns: [Turn] = []
         repeat {
-            var from: String?
+            var from: Speaker?
             var value: String?
             let plain = object(&p) { key, p in
                 switch key {
                 case "from" where from == nil:
-                    guard let s = string(&p), s == "human" || s == "gpt" else { return false }
-                    from = s
+                    guard let s = string(&p), let speaker = Speaker(rawValue: s) else { return false }
+                    from = speaker
                 case "value" where value == nil:
                     value = string(&p)
                     return value != nil

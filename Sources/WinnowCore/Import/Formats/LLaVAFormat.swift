@@ -20,18 +20,18 @@ enum LLaVAFormat {
             case text(String)
             case candidates([String])
         }
-        var said: [(from: String, what: Said)] = []
+        var said: [(from: Speaker, what: Said)] = []
         for (i, turnValue) in turnValues.enumerated() {
             let field = "conversations[\(i)]"
             guard let turn = turnValue.objectValue else { throw RecordProblem(field, "expected a turn object, found \(turnValue.typeName)") }
             guard let fromValue = turn["from"] else { throw RecordProblem(field + ".from", "missing") }
-            guard let from = fromValue.stringValue, from == "human" || from == "gpt" else {
+            guard let from = fromValue.stringValue.flatMap(Speaker.init(rawValue:)) else {
                 throw RecordProblem(field + ".from", "expected \"human\" or \"gpt\", found \(fromValue.serialized())")
             }
             guard let v = turn["value"] else { throw RecordProblem(field + ".value", "missing") }
             switch v {
             case .string(let s): said.append((from, .text(strippingImageToken(s))))
-            case .array(let options) where from == "gpt":
+            case .array(let options) where from == .gpt:
                 guard !options.isEmpty else { throw RecordProblem(field + ".value", "the list of candidate answers is empty") }
                 var texts: [String] = []
                 for (k, option) in options.enumerated() {
@@ -40,7 +40,7 @@ enum LLaVAFormat {
                 }
                 said.append((from, .candidates(texts)))
             default:
-                throw RecordProblem(field + ".value", from == "gpt"
+                throw RecordProblem(field + ".value", from == .gpt
                     ? "expected a string or a list of candidate strings, found \(v.typeName)"
                     : "expected a string, found \(v.typeName)")
             }
@@ -80,13 +80,13 @@ enum LLaVAFormat {
                     if let scores { itemFields["score"] = scores[k] }
                     drafts.append(DraftItem(
                         baseKey: id, keySuffix: "/t\(gptIndex)/c\(k)", groupKind: .turn, groupSuffix: "/t\(gptIndex)", part: "t\(gptIndex)/c\(k)",
-                        image: image, captions: captions, turns: context + [Turn(from: "gpt", value: option)],
+                        image: image, captions: captions, turns: context + [Turn(from: .gpt, value: option)],
                         fields: itemFields, turnIndex: gptIndex, candidateIndex: k, score: scores?[k]))
                 }
-                context.append(Turn(from: "gpt", value: options[0]))
+                context.append(Turn(from: .gpt, value: options[0]))
                 candidateTurnIndex += 1
             }
-            if turn.from == "gpt" { gptIndex += 1 }
+            if turn.from == .gpt { gptIndex += 1 }
         }
         return drafts
     }

@@ -30,7 +30,7 @@ enum MMInstructFormat {
         return [DraftItem(
             baseKey: "q\(id)", keySuffix: "/\(stem)", groupKind: .answers, part: "", image: question.image,
             captions: question.caption.map { [$0] } ?? [],
-            turns: [Turn(from: "human", value: question.text), Turn(from: "gpt", value: answer)],
+            turns: [Turn(from: .human, value: question.text), Turn(from: .gpt, value: answer)],
             fields: fields, groupOverride: "q\(id)")]
     }
 }

@@ -38,9 +38,9 @@ enum QuestionSetFormat {
             for (j, entry) in entries.enumerated() {
                 switch entry {
                 case .string(let s):
-                    turns.append(Turn(from: questionsOnly || j % 2 == 0 ? "human" : "gpt", value: strippingImageToken(s)))
+                    turns.append(Turn(from: questionsOnly || j % 2 == 0 ? .human : .gpt, value: strippingImageToken(s)))
                 case .object(let turn):
-                    guard let from = turn["from"]?.stringValue, from == "human" || from == "gpt" else {
+                    guard let from = turn["from"]?.stringValue.flatMap(Speaker.init(rawValue:)) else {
                         throw RecordProblem(field + "[\(j)].from", "expected \"human\" or \"gpt\", found \(turn["from"]?.serialized() ?? "nothing")")
                     }
                     guard let text = turn["value"]?.stringValue else {

@@ -32,10 +32,7 @@ extension FeatureCache {
             let sharedMarks = shared.map { _ in "?" }.joined(separator: ",")
             for row in try Row.fetchAll(db, sql: "SELECT id, group_key, turns FROM item WHERE group_key IN (\(sharedMarks)) ORDER BY id",
                                         arguments: StatementArguments(shared)) {
-                let turns = ((try? JSONParser.parse(row["turns"] as String))?.arrayValue ?? []).compactMap { value -> Turn? in
-                    guard let o = value.objectValue, let from = o["from"]?.stringValue, let text = o["value"]?.stringValue else { return nil }
-                    return Turn(from: from, value: text)
-                }
+                let turns = try Turn.stored(row["turns"], item: row["id"])
                 members[row["group_key"], default: []].append((row["id"], FeatureExtractor.finalAnswer(turns)))
             }
         }

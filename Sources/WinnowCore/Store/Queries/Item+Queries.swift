@@ -89,7 +89,7 @@ extension Store {
         }
         var result: Set<Int> = []
         var gptIndex = 0
-        for (i, t) in item.turns.enumerated().dropLast() where t.from == "gpt" {
+        for (i, t) in item.turns.enumerated().dropLast() where t.from == .gpt {
             if earlier.contains(gptIndex) { result.insert(i) }
             gptIndex += 1
         }

@@ -9,10 +9,7 @@ extension Item: FetchableRecord {
         group = row["group_key"]
         image = row["image"]
         captions = (try? JSONParser.parse(row["captions"] as String))?.arrayValue?.compactMap(\.stringValue) ?? []
-        turns = ((try? JSONParser.parse(row["turns"] as String))?.arrayValue ?? []).compactMap { value in
-            guard let o = value.objectValue, let from = o["from"]?.stringValue, let text = o["value"]?.stringValue else { return nil }
-            return Turn(from: from, value: text)
-        }
+        turns = try Turn.stored(row["turns"], item: row["id"])
         fields = (try? JSONParser.parse(row["fields"] as String))?.objectValue ?? JSONObject()
         sourceName = row["source_name"]
         recordIndex = row["record_index"]
@@ -20,6 +17,26 @@ extension Item: FetchableRecord {
         turnIndex = row["turn_index"]
         candidateIndex = row["candidate_index"]
         original = row["original"]
+    }
+}
+
+extension Turn {
+    /// An `item` row's `turns` column read back; a turn that is not `{"from": human|gpt, "value": text}` is
+    /// an error naming the row, never left out or guessed.
+    static func stored(_ json: String?, item: Int64?) throws -> [Turn] {
+        guard let json, let list = (try? JSONParser.parse(json))?.arrayValue else {
+            throw StoreError.unknownValue(table: "item", row: item, column: "turns", value: String((json ?? "NULL").prefix(80)))
+        }
+        return try list.map { value in
+            guard let o = value.objectValue, let text = o["value"]?.stringValue else {
+                throw StoreError.unknownValue(table: "item", row: item, column: "turns", value: String(value.serialized().prefix(80)))
+            }
+            let from = o["from"]?.stringValue ?? ""
+            guard let speaker = Speaker(rawValue: from) else {
+                throw StoreError.unknownValue(table: "item", row: item, column: "turns.from", value: from)
+            }
+            return Turn(from: speaker, value: text)
+        }
     }
 }
 

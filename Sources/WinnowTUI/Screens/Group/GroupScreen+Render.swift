@@ -108,7 +108,7 @@ extension GroupScreen {
     static func cardLines(_ candidate: GroupScreenState.Candidate, width: Int) -> [(text: String, isTitle: Bool)] {
         var lines: [(String, Bool)] = []
         // A question set (every turn the human's) reads as a list; a conversation keeps its speakers.
-        let list = candidate.turns.count > 1 && candidate.turns.allSatisfy { $0.from == "human" }
+        let list = candidate.turns.count > 1 && candidate.turns.allSatisfy { $0.from == .human }
         for turn in candidate.turns {
             if list {
                 for (i, line) in WordWrap.wrap(Sanitizer.displayable(turn.value), width: max(1, width - 2)).enumerated() {
@@ -116,7 +116,7 @@ extension GroupScreen {
                 }
                 continue
             }
-            if candidate.turns.count > 1 { lines.append((turn.from == "human" ? "Human" : "Assistant", true)) }
+            if candidate.turns.count > 1 { lines.append((turn.from == .human ? "Human" : "Assistant", true)) }
             for line in WordWrap.wrap(Sanitizer.displayable(turn.value), width: max(1, width)) { lines.append((line, false)) }
         }
         return lines
