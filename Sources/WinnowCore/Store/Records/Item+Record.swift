@@ -3,20 +3,29 @@ import GRDB
 
 /// `item` rows as `Item` values.
 extension Item: FetchableRecord {
+    /// The `item` columns, named here once.
+    enum Columns {
+        static let id = "id", key = "key", group = "group_key", image = "image", captions = "captions", turns = "turns"
+        static let fields = "fields", sourceName = "source_name", recordIndex = "record_index", part = "part"
+        static let turnIndex = "turn_index", candidateIndex = "candidate_index", original = "original"
+        /// What `Item(row:)` reads, in this order.
+        static let read = [id, key, group, image, captions, turns, fields, sourceName, recordIndex, part, turnIndex, candidateIndex]
+    }
+
     public init(row: Row) throws {
-        id = row["id"]
-        key = row["key"]
-        group = row["group_key"]
-        image = row["image"]
-        captions = (try? JSONParser.parse(row["captions"] as String))?.arrayValue?.compactMap(\.stringValue) ?? []
-        turns = try Turn.stored(row["turns"], item: row["id"])
-        fields = (try? JSONParser.parse(row["fields"] as String))?.objectValue ?? JSONObject()
-        sourceName = row["source_name"]
-        recordIndex = row["record_index"]
-        part = row["part"]
-        turnIndex = row["turn_index"]
-        candidateIndex = row["candidate_index"]
-        original = row["original"]
+        id = row[Columns.id]
+        key = row[Columns.key]
+        group = row[Columns.group]
+        image = row[Columns.image]
+        captions = (try? JSONParser.parse(row[Columns.captions] as String))?.arrayValue?.compactMap(\.stringValue) ?? []
+        turns = try Turn.stored(row[Columns.turns], item: row[Columns.id])
+        fields = (try? JSONParser.parse(row[Columns.fields] as String))?.objectValue ?? JSONObject()
+        sourceName = row[Columns.sourceName]
+        recordIndex = row[Columns.recordIndex]
+        part = row[Columns.part]
+        turnIndex = row[Columns.turnIndex]
+        candidateIndex = row[Columns.candidateIndex]
+        original = row[Columns.original]
     }
 }
 
@@ -46,10 +55,7 @@ extension Item {
     static let originalColumn = "coalesce((SELECT r.bytes FROM record_original r WHERE r.id = item.record_original_id), item.original)"
 
     /// The columns `Item(row:)` reads, selected from `item`.
-    static let columns = """
-        id, key, group_key, image, captions, turns, fields, source_name, record_index, part, turn_index, candidate_index,
-        \(originalColumn) AS original
-        """
+    static let columns = Columns.read.joined(separator: ", ") + ", \(originalColumn) AS \(Columns.original)"
 
     /// Looks an item up by key.
     public static func fetch(_ db: Database, key: String) throws -> Item? {

@@ -3,16 +3,23 @@ import GRDB
 
 /// `model_version` rows as `ModelVersion` values.
 extension ModelVersion {
+    /// The `model_version` columns, named here once.
+    enum Columns {
+        static let id = "id", createdAt = "created_at", rubricHash = "rubric_hash", labelsUsed = "labels_used"
+        static let lastLabelEventId = "last_label_event_id", itemsScored = "items_scored", seconds = "seconds"
+        static let metrics = "metrics", path = "path"
+    }
+
     init(row: Row) {
-        id = row["id"]
-        createdAt = row["created_at"]
-        rubricHash = row["rubric_hash"]
-        labelsUsed = row["labels_used"]
-        lastLabelEventId = row["last_label_event_id"]
-        itemsScored = row["items_scored"]
-        seconds = row["seconds"]
-        metrics = (try? JSONParser.parse(row["metrics"] as String)) ?? .null
-        path = row["path"]
+        id = row[Columns.id]
+        createdAt = row[Columns.createdAt]
+        rubricHash = row[Columns.rubricHash]
+        labelsUsed = row[Columns.labelsUsed]
+        lastLabelEventId = row[Columns.lastLabelEventId]
+        itemsScored = row[Columns.itemsScored]
+        seconds = row[Columns.seconds]
+        metrics = (try? JSONParser.parse(row[Columns.metrics] as String)) ?? .null
+        path = row[Columns.path]
     }
 }
 
