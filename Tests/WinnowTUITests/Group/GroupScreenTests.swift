@@ -270,4 +270,27 @@ final class GroupScreenTests: XCTestCase {
         XCTAssertTrue(controller.state.message?.contains("cannot be ranked") == true, controller.state.message ?? "")
         XCTAssertTrue(frame(app).text.contains("not rankable"))
     }
+
+    func testANewModelVersionShowsInTheHeaderWithoutAKey() throws {
+        try makeFixture(groups: 4)
+        let (app, _) = try driver()
+        XCTAssertFalse(frame(app).row(0).contains("model"))
+        // Another annotator's groups, then a refit elsewhere (`winnow worker`).
+        let ben = try GroupServer(store: store, annotator: "ben")
+        for _ in 0..<2 {
+            let served = try XCTUnwrap(try ben.next())
+            _ = try ben.saveAndNext(current: served, serveNext: false) { db in
+                try LabelLog.saveGroup(db, members: served.members.enumerated().map { i, id in
+                    .init(itemId: id, scores: #"{"quality":\#(i + 2),"hallucination":\#(i == 0)}"#)
+                }, annotator: "ben", rubric: StoredRubric(rubric), activeSeconds: 3)
+            }
+        }
+        var options = RewardModel.Options()
+        options.minimumLabels = 5
+        options.minimumTargetLabels = 5
+        let version = try XCTUnwrap(try RewardModel.refit(store: store, rubric: rubric, options: options))
+        clock += 3
+        try app.tick()
+        XCTAssertTrue(frame(app).row(0).contains("model \(version.id)"), frame(app).row(0))
+    }
 }

@@ -26,6 +26,7 @@ public final class GroupController: Screen {
     private let preview: ImagePreview
     private var size = (width: 120, height: 40)
     private var renewedAt = 0.0
+    private var modelCheckedAt = 0.0
 
     /// The group on screen as served (nil when walking history or when nothing is left).
     private var served: GroupServer.Served?
@@ -99,8 +100,15 @@ public final class GroupController: Screen {
     public func handle(_ event: ScreenEvent) throws -> ScreenTransition {
         switch event {
         case .key(let key): return try handle(key)
-        case .tick(let t): keepAlive(now: t)
-        case .message: break
+        case .tick(let t):
+            keepAlive(now: t)
+            // A new model version (the worker refits in the background) shows in the header without a key.
+            if t - modelCheckedAt >= 2 {
+                modelCheckedAt = t
+                if let version = try? ModelVersion.current(store: store)?.id { state.modelVersion = version }
+            }
+        case .message(let message):
+            if let refit = message as? ModelRefitted { state.modelVersion = refit.version }
         }
         return .stay
     }
