@@ -1,4 +1,5 @@
 import CNcursesw
+import Foundation
 import WinnowTUI
 
 #if canImport(Glibc)
@@ -28,6 +29,10 @@ public final class Terminal {
     private var pairs = ColorPairCache(capacity: 0)
     /// The grid ncurses' buffer holds, so the next frame draws only what changed.
     private var painted: Grid?
+    /// The graphics protocol images are drawn with (from the environment, `GraphicsProtocol.detect`).
+    public private(set) var graphics: GraphicsProtocol = .none
+    /// The images on screen, as last drawn.
+    private var placedImages: [ImagePlacement] = []
 
     public init() {}
 
@@ -66,6 +71,7 @@ public final class Terminal {
         keypad(winnow_stdscr(), true)
         curs_set(0)
         setUpColors()
+        graphics = GraphicsProtocol.detect(ProcessInfo.processInfo.environment)
         winnow_set_terminal_active(1)
         winnow_install_restore_handlers()
         isActive = true
@@ -76,6 +82,10 @@ public final class Terminal {
     /// Gives the terminal back (endwin). Safe to call any number of times.
     public func stop() {
         guard isActive else { return }
+        if !placedImages.isEmpty {
+            writeRaw(KittyGraphics.deleteAll)
+            placedImages = []
+        }
         isActive = false
         winnow_set_terminal_active(0)
         curs_set(1)
@@ -104,12 +114,35 @@ public final class Terminal {
         painted = grid
         wnoutrefresh(winnow_stdscr())
         doupdate()
+        // Images go after the cells: the escape sequences are written straight to the terminal (ncurses
+        // does not know them), with the cursor saved and restored around each.
+        if graphics == .kitty {
+            writeRaw(KittyGraphics.update(from: placedImages, to: grid.images))
+            placedImages = grid.images
+        }
+    }
+
+    private func writeRaw(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        bytes.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if n <= 0 { if errno == EINTR { continue } else { return } }
+                offset += n
+            }
+        }
     }
 
     /// The next paint clears the terminal and draws every cell.
     public func invalidate() {
         guard isActive else { return }
         painted = nil
+        // A cleared screen loses the images too; the next paint places them again.
+        if !placedImages.isEmpty {
+            writeRaw(KittyGraphics.deleteAll)
+            placedImages = []
+        }
         clearok(winnow_stdscr(), true)
     }
 

@@ -12,6 +12,8 @@ public struct Grid: Hashable, Sendable {
     public let width: Int
     public let height: Int
     private var cells: [Cell]
+    /// Images a graphics protocol draws over blocks of cells (the cells below hold a half-block fallback).
+    public var images: [ImagePlacement] = []
 
     /// A grid of blank cells. Negative sizes are treated as zero.
     public init(width: Int, height: Int, style: CellStyle = .plain) {
@@ -88,13 +90,23 @@ public struct Grid: Hashable, Sendable {
 
     /// Copies `other` into this grid with its top-left corner at (x, y),
     /// clipped. Wide characters that would be cut by the right edge are left out.
+    /// Cells drawn over an image take it away (a help overlay hides the image under it).
     public mutating func draw(_ other: Grid, x: Int, y: Int) {
+        let covered = Rect(x: x, y: y, width: other.width, height: other.height)
+        images.removeAll { p in
+            p.x < covered.x + covered.width && covered.x < p.x + p.columns && p.y < covered.y + covered.height && covered.y < p.y + p.rows
+        }
         for row in 0..<other.height {
             for column in 0..<other.width {
                 let cell = other.cells[row * other.width + column]
                 if cell.isContinuation { continue }
                 set(cell, x: x + column, y: y + row)
             }
+        }
+        for var placement in other.images {
+            placement.x += x
+            placement.y += y
+            images.append(placement)
         }
     }
 

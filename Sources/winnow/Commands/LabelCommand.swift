@@ -78,6 +78,7 @@ struct LabelCommand: ParsableCommand {
 @MainActor
 protocol GradingSession: Screen {
     var colorMode: ColorMode { get set }
+    var graphics: GraphicsProtocol { get set }
     var guidelines: TextScreen? { get }
     func resize(width: Int, height: Int)
     func start() throws
@@ -96,6 +97,7 @@ extension LabelCommand {
         do {
             try TerminalSession.run(app) { terminal in
                 controller.colorMode = terminal.colorCapability.imageColorMode
+                controller.graphics = terminal.graphics
                 let size = terminal.size()
                 controller.resize(width: size.width, height: size.height)
                 try controller.start()

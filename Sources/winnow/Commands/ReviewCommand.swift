@@ -52,6 +52,7 @@ struct ReviewCommand: ParsableCommand {
             do {
                 try TerminalSession.run(app) { terminal in
                     controller.colorMode = terminal.colorCapability.imageColorMode
+                    controller.graphics = terminal.graphics
                     let size = terminal.size()
                     controller.resize(width: size.width, height: size.height)
                 }

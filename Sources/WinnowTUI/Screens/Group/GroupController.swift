@@ -17,6 +17,13 @@ public final class GroupController: Screen {
             renderPreview()
         }
     }
+    /// Draw the image itself with the terminal's graphics protocol (kitty's), over the half blocks.
+    public var graphics: GraphicsProtocol = .none {
+        didSet {
+            preview.graphics = graphics
+            renderPreview()
+        }
+    }
     private let storedRubric: StoredRubric
     private let server: GroupServer
     private let log: LabelLog

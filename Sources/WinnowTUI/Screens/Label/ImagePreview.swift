@@ -4,6 +4,12 @@ import Foundation
 /// changes.
 final class ImagePreview {
     var colorMode: ColorMode
+    /// With a graphics protocol, the preview also carries the image itself, decoded at up to
+    /// `fullSize` pixels a side, for the terminal to draw over the half blocks.
+    var graphics: GraphicsProtocol = .none {
+        didSet { if graphics != oldValue { decoded = nil; renderedFor = nil } }
+    }
+    static let fullSize = 1024
     private var renderedFor: (path: String, width: Int, height: Int)?
     private var rendered: Grid?
     private var decoded: (path: String, image: RGBImage?)?
@@ -20,7 +26,8 @@ final class ImagePreview {
         if let key = renderedFor, key.path == path, key.width == width, key.height == height { return rendered }
         renderedFor = (path, width, height)
         if decoded?.path != path {
-            decoded = (path, try? ImageDecoder().decode(path: path, targetWidth: 240, targetHeight: 160))
+            let side = graphics == .none ? (240, 160) : (Self.fullSize, Self.fullSize)
+            decoded = (path, try? ImageDecoder().decode(path: path, targetWidth: side.0, targetHeight: side.1))
         }
         guard let image = decoded?.image else {
             rendered = nil
@@ -28,7 +35,11 @@ final class ImagePreview {
         }
         let columns = max(1, LabelScreen.rightPaneWidth(totalWidth: width) - 2)
         let rows = LabelScreen.previewRows(totalHeight: height)
-        rendered = HalfBlockRenderer.render(image, maxColumns: columns, maxRows: rows, colorMode: colorMode)
+        var grid = HalfBlockRenderer.render(image, maxColumns: columns, maxRows: rows, colorMode: colorMode)
+        if graphics == .kitty, grid.width > 0, grid.height > 0 {
+            grid.images = [ImagePlacement(x: 0, y: 0, columns: grid.width, rows: grid.height, source: path, image: image)]
+        }
+        rendered = grid
         return rendered
     }
 

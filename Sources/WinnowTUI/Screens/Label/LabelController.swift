@@ -22,6 +22,13 @@ public final class LabelController: Screen {
             renderPreview()
         }
     }
+    /// Draw the image itself with the terminal's graphics protocol (kitty's), over the half blocks.
+    public var graphics: GraphicsProtocol = .none {
+        didSet {
+            preview.graphics = graphics
+            renderPreview()
+        }
+    }
     /// Show the reward model's predictions (`--show-model`, for leads; hidden from annotators otherwise).
     public var showModel = false
     private let storedRubric: StoredRubric

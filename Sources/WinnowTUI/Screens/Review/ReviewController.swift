@@ -20,6 +20,13 @@ public final class ReviewController: Screen {
             renderPreview()
         }
     }
+    /// Draw the image itself with the terminal's graphics protocol (kitty's), over the half blocks.
+    public var graphics: GraphicsProtocol = .none {
+        didSet {
+            preview.graphics = graphics
+            renderPreview()
+        }
+    }
     private let autoAccept: Bool
     private let storedRubric: StoredRubric
     private let log: LabelLog
