@@ -83,7 +83,7 @@ public final class Terminal {
     public func stop() {
         guard isActive else { return }
         if !placedImages.isEmpty {
-            writeRaw(KittyGraphics.deleteAll)
+            if graphics == .kitty { writeRaw(KittyGraphics.deleteAll) }
             placedImages = []
         }
         isActive = false
@@ -116,10 +116,21 @@ public final class Terminal {
         doupdate()
         // Images go after the cells: the escape sequences are written straight to the terminal (ncurses
         // does not know them), with the cursor saved and restored around each.
-        if graphics == .kitty {
-            writeRaw(KittyGraphics.update(from: placedImages, to: grid.images))
-            placedImages = grid.images
+        switch graphics {
+        case .kitty: writeRaw(KittyGraphics.update(from: placedImages, to: grid.images))
+        case .sixel: writeRaw(SixelGraphics.update(from: placedImages, to: grid.images, cell: cellPixels()))
+        case .none: break
         }
+        placedImages = grid.images
+    }
+
+    /// The size of one cell in pixels, from the terminal's window size (10 × 20 when it does not say).
+    private func cellPixels() -> (width: Int, height: Int) {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0, size.ws_xpixel > 0, size.ws_ypixel > 0 else {
+            return (10, 20)
+        }
+        return (Int(size.ws_xpixel) / Int(size.ws_col), Int(size.ws_ypixel) / Int(size.ws_row))
     }
 
     private func writeRaw(_ bytes: [UInt8]) {
@@ -140,7 +151,7 @@ public final class Terminal {
         painted = nil
         // A cleared screen loses the images too; the next paint places them again.
         if !placedImages.isEmpty {
-            writeRaw(KittyGraphics.deleteAll)
+            if graphics == .kitty { writeRaw(KittyGraphics.deleteAll) }
             placedImages = []
         }
         clearok(winnow_stdscr(), true)

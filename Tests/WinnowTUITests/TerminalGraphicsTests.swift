@@ -63,4 +63,26 @@ final class TerminalGraphicsTests: XCTestCase {
         screen.draw(Grid(width: 30, height: 10), x: 40, y: 5)  // an overlay over part of it
         XCTAssertTrue(screen.images.isEmpty)
     }
+
+    func testSixelEncodesBandsOfSixRowsWithRunsCompressed() throws {
+        let red = RGBImage(width: 5, height: 6, pixels: [UInt8](repeating: 0, count: 90).enumerated().map { $0.offset % 3 == 0 ? 255 : 0 })!
+        XCTAssertEqual(String(decoding: SixelGraphics.encode(red), as: UTF8.self), "\u{1B}P0;1;0q\"1;1;5;6#180;2;100;0;0#180!5~-\u{1B}\\")
+        // One column, top three rows white, bottom three black: two colours in one band.
+        var pixels: [UInt8] = []
+        for y in 0..<6 { pixels += y < 3 ? [255, 255, 255] : [0, 0, 0] }
+        let split = RGBImage(width: 1, height: 6, pixels: pixels)!
+        XCTAssertEqual(String(decoding: SixelGraphics.encode(split), as: UTF8.self),
+                       "\u{1B}P0;1;0q\"1;1;1;6#0;2;0;0;0#215;2;100;100;100#0w$#215F-\u{1B}\\")
+        XCTAssertEqual(GraphicsProtocol.detect(["TERM": "foot"]), .sixel)
+        XCTAssertEqual(GraphicsProtocol.detect(["TERM": "xterm-256color", "WINNOW_GRAPHICS": "sixel"]), .sixel)
+    }
+
+    func testSixelPlacementsAreScaledToTheirCellsAspectKept() {
+        let picture = image(4, 2)
+        let p = ImagePlacement(x: 0, y: 0, columns: 4, rows: 1, source: "p", image: picture)
+        let text = String(decoding: SixelGraphics.update(from: [], to: [p], cell: (width: 10, height: 20)), as: UTF8.self)
+        // A 40 × 20 pixel box: the 2:1 image fills it, 40 × 20.
+        XCTAssertTrue(text.contains("\"1;1;40;20"), text.prefix(40).debugDescription)
+        XCTAssertTrue(SixelGraphics.update(from: [p], to: [p], cell: (width: 10, height: 20)).isEmpty)
+    }
 }

@@ -36,7 +36,7 @@ final class ImagePreview {
         let columns = max(1, LabelScreen.rightPaneWidth(totalWidth: width) - 2)
         let rows = LabelScreen.previewRows(totalHeight: height)
         var grid = HalfBlockRenderer.render(image, maxColumns: columns, maxRows: rows, colorMode: colorMode)
-        if graphics == .kitty, grid.width > 0, grid.height > 0 {
+        if graphics != .none, grid.width > 0, grid.height > 0 {
             grid.images = [ImagePlacement(x: 0, y: 0, columns: grid.width, rows: grid.height, source: path, image: image)]
         }
         rendered = grid
