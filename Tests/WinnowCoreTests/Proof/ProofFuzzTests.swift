@@ -124,9 +124,13 @@ final class ProofFuzzTests: CoreTestCase {
         var store = try Store(path: sandbox.path("fuzz-0.sqlite"))
         // The database as the last case left it, when known: a failed case leaves it as it was.
         var known: Snapshot?
+        var stores = 1
         for n in 0..<cases {
-            if n % 50 == 49 {  // keeps each snapshot small
+            // A fresh database every 50 cases, and once huge accepted records have made it big: keeps each
+            // snapshot cheap (a failed import of a large file into a big database was covered by then).
+            if n % 50 == 49 || Self.size(of: store.path) > 4 << 20 {
                 store = try Store(path: sandbox.path("fuzz-\(n).sqlite"))
+                stores += 1
                 known = nil
             }
             let (name, base) = bases[mutator.int(0..<bases.count)]
@@ -149,7 +153,7 @@ final class ProofFuzzTests: CoreTestCase {
             }
             try? FileManager.default.removeItem(atPath: path)
         }
-        ProofSize.report("fuzzed data files: \(tally)")
+        ProofSize.report("fuzzed data files: \(tally), into \(stores) databases")
     }
 
     // MARK: Labels files
@@ -216,6 +220,11 @@ final class ProofFuzzTests: CoreTestCase {
             }
         }
         ProofSize.report("fuzzed rubric files: \(tally)")
+    }
+
+    /// The bytes of a database and its write-ahead log.
+    private static func size(of path: String) -> Int {
+        [path, path + "-wal"].reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
     }
 
     /// What `sqlite3 .dump` shows, cheaply: per table of `sqlite_master` (the schema's rows included), the
