@@ -4,9 +4,11 @@ import WinnowCore
 import WinnowTestSupport
 
 /// The proof suite's concurrency: 8 writers on one database for a bounded time (3 labeling screens in
-/// tmux, 2 workers, 2 label imports, 1 data import, the last five as processes run over and over). No
-/// label is lost, no "database is locked" (or any other failure) reaches anyone, and with `overlap` 0
-/// no item is graded by two of the labeling screens. Reduced: 8 seconds; full (`WINNOW_PROOF_FULL=1`): 90.
+/// tmux, each with its background worker, 2 workers, 2 label imports, 1 data import, the last five as
+/// processes run over and over). No label is lost, no "database is locked" (or any other failure) reaches
+/// anyone, with `overlap` 0 no item is graded by two of the labeling screens, and one refit at a time:
+/// the model versions' spans (refit start to switch, with the holder of the lock) never overlap, across
+/// the five workers. Reduced: 8 seconds; full (`WINNOW_PROOF_FULL=1`): 90.
 final class ProofConcurrencyTests: XCTestCase {
     private var winnow: WinnowProcess!
     private var sessions: [Tmux] = []
@@ -16,6 +18,13 @@ final class ProofConcurrencyTests: XCTestCase {
         winnow = try WinnowProcess()
         let sample = WinnowProcess.packageRoot.appendingPathComponent("data/sample").path
         try XCTAssertEqual(winnow.run(["import", "\(sample)/conversation.json", "\(sample)/alpaca.jsonl"]).status, 0)
+        // Labels enough for a model from the start (20 labeled items), so every worker refits.
+        let records = (0..<30).map { #"{"id": "seed-\#($0)", "conversations": [{"from": "human", "value": "Seed question \#($0)?"}, {"from": "gpt", "value": "\#(String(repeating: "word ", count: 1 + $0 % 7))"}]}"# }
+        try XCTAssertEqual(winnow.run(["import", try winnow.write("seed.jsonl", records.joined(separator: "\n") + "\n")]).status, 0)
+        let labels = (0..<24).map { n in
+            #"{"item": "seed-\#(n)", "annotator": "seeder", "scores": {"image_relevance": \#(1 + n % 5), "instruction_clarity": \#(1 + n % 3), "answer_correctness": \#(5 - n % 5), "hallucination": \#(n % 2 == 0), "helpfulness": \#(1 + n % 4)}}"#
+        }
+        try XCTAssertEqual(winnow.run(["labels", "import", try winnow.write("seed-labels.jsonl", labels.joined(separator: "\n") + "\n"), "--rubric", rubric]).status, 0)
     }
 
     override func tearDown() {
@@ -31,10 +40,13 @@ final class ProofConcurrencyTests: XCTestCase {
         private let lock = NSLock()
         private(set) var lines: [String] = []
         private(set) var runs = 0
+        /// `worker --once` runs that found another worker refitting.
+        private(set) var lockedOut = 0
         func record(_ what: String, _ outcome: WinnowProcess.Outcome) {
             lock.lock()
             defer { lock.unlock() }
             runs += 1
+            if outcome.stdout.contains("another worker is refitting") { lockedOut += 1 }
             if outcome.status != 0 || outcome.stderr.lowercased().contains("locked") {
                 lines.append("\(what): exit \(outcome.status): \(outcome.stderr)")
             }
@@ -49,7 +61,7 @@ final class ProofConcurrencyTests: XCTestCase {
         let annotators = ["ana", "ben", "cy"]
         for name in annotators {
             let command = [WinnowProcess.binary.path, "label", "--db", winnow.database.path, "--rubric", rubric,
-                           "--images", "\(root)/data/sample/images", "--annotator", name, "--no-worker"].map(Tmux.quote).joined(separator: " ")
+                           "--images", "\(root)/data/sample/images", "--annotator", name].map(Tmux.quote).joined(separator: " ")
             sessions.append(try Tmux(command: command, environment: ["WINNOW_LOG": log]))
         }
 
@@ -133,7 +145,26 @@ final class ProofConcurrencyTests: XCTestCase {
         XCTAssertEqual(graders.filter { $0.value.count > 1 }.keys.sorted(), [], "items graded by two screens with overlap 0")
         for w in 0..<2 { XCTAssertEqual(logged["importer\(w)"]?.count, 4, "importer\(w)'s labels") }
         XCTAssertEqual(try winnow.sqlite("PRAGMA integrity_check").trimmingCharacters(in: .whitespacesAndNewlines), "ok")
-        ProofSize.report("8 concurrent writers for \(Int(seconds)) s: \(saves) saves on 3 screens checked, \(failures.runs) worker, label import and data import runs, \(failures.lines.count) failures")
+
+        // One refit at a time: each version began after the one before it was switched in.
+        let spans = try winnow.sqlite("""
+            SELECT id, json_extract(metrics, '$.started_at'), json_extract(metrics, '$.switched_at'), json_extract(metrics, '$.lock_holder')
+            FROM model_version ORDER BY id
+            """).split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertGreaterThanOrEqual(spans.count, 2, "refits to compare")
+        for (previous, span) in zip([nil] + spans.map { Optional($0) }, spans) {
+            guard span.count == 4, let start = Double(span[1]), let end = Double(span[2]), !span[3].isEmpty else {
+                XCTFail("model version \(span): no span or no lock holder")
+                continue
+            }
+            XCTAssertLessThan(start, end, "model version \(span[0])")
+            if let previous, let previousEnd = Double(previous[2]) {
+                XCTAssertGreaterThan(start, previousEnd, "model version \(span[0]) began before \(previous[0]) was switched in: two refits at once")
+            }
+        }
+        let refitters = Set(spans.compactMap { $0.count == 4 ? $0[3] : nil })
+        XCTAssertGreaterThanOrEqual(refitters.count, 2, "refits by several workers")
+        ProofSize.report("8 concurrent writers for \(Int(seconds)) s: \(saves) saves on 3 screens checked, \(failures.runs) worker, label import and data import runs, \(failures.lines.count) failures; \(spans.count) refits by \(refitters.count) lock holders checked one at a time, \(failures.lockedOut) worker runs found the lock held")
     }
 
     private func capture(_ screen: String, _ pattern: String) -> String? {

@@ -84,15 +84,16 @@ public struct ExternalScorer: Sendable {
         let path = ModelFile.path(database: store.path, version: versionId)
         try ModelFile.write(contents, to: path)
         let seconds = Date().timeIntervalSince(started)
-        let metrics = JSONValue.object(JSONObject([
+        let metrics = JSONObject([
             "kind": .string("external scorer"), "scorer": .string(command), "protocol": .string(Self.protocolName),
             "targets": .array(targets.map { .string($0.id) }), "items_scored": .number(ids.count),
             "seconds": .number(Learner.round(seconds)),
-        ])).serialized()
+        ])
         let name = (path as NSString).lastPathComponent
         do {
             let version = try store.write { db in
                 if let lock, try !lock.isHeld(db) { throw ModelError.lockLost }
+                let metrics = JSONValue.object(ModelVersion.span(metrics, started: started, lock: lock)).serialized()
                 return try ModelVersion.insertCurrent(db, id: versionId, rubricHash: rubric.contentHash, labelsUsed: 0,
                                                       lastLabelEventId: lastEventId, itemsScored: ids.count, seconds: seconds,
                                                       metrics: metrics, path: name)

@@ -13,10 +13,23 @@ public struct ModelVersion: Sendable, Equatable {
     public var itemsScored: Int
     /// Wall-clock seconds of the refit (snapshot to switch).
     public var seconds: Double
-    /// `{"labels_used", "items_scored", "feature_version", "width", "lambda", "samples", "targets": {id: {...}}, ...}`.
+    /// `{"labels_used", "items_scored", "feature_version", "width", "lambda", "samples", "targets": {id: {...}},
+    /// "started_at", "switched_at", "lock_holder", ...}` (`span`).
     public var metrics: JSONValue
     /// The predictions file, relative to the database's folder; nil once an old version's file is cleaned.
     public var path: String?
+
+    /// `metrics` with the refit's span: `started_at` (the refit began: its snapshot, with the lock held)
+    /// and `switched_at` (inside the transaction that makes it current), both unix seconds, and
+    /// `lock_holder` (the worker that held the refit lock, when one did). Refits one at a time means no
+    /// two versions' spans overlap, which the proof suite checks on these.
+    static func span(_ metrics: JSONObject, started: Date, lock: WorkerLock?) -> JSONObject {
+        var metrics = metrics
+        metrics["started_at"] = .number(started.timeIntervalSince1970)
+        metrics["switched_at"] = .number(Date().timeIntervalSince1970)
+        if let lock { metrics["lock_holder"] = .string(lock.holder) }
+        return metrics
+    }
 
     /// The file's absolute path for the database at `databasePath`.
     public func filePath(databasePath: String) -> String? {

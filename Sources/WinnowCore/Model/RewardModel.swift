@@ -88,12 +88,12 @@ public enum RewardModel {
         var metrics = fitted.metrics
         metrics["items_scored"] = .number(matrix.count)
         metrics["seconds"] = .number(Learner.round(seconds))
-        let metricsText = JSONValue.object(metrics).serialized()
         let name = (path as NSString).lastPathComponent
         let version: ModelVersion
         do {
             version = try store.write { db in
                 if let lock, try !lock.isHeld(db) { throw ModelError.lockLost }
+                let metricsText = JSONValue.object(ModelVersion.span(metrics, started: started, lock: lock)).serialized()
                 return try ModelVersion.insertCurrent(
                     db, id: versionId, rubricHash: rubric.contentHash, labelsUsed: fitted.labelsUsed, lastLabelEventId: lastEventId,
                     itemsScored: matrix.count, seconds: seconds, metrics: metricsText, path: name)

@@ -3,7 +3,8 @@ import GRDB
 
 /// The background worker: computes missing features, and refits the reward model when enough new
 /// labels have arrived (`refit_every_labels`) or some have and `refit_every_seconds` have passed since the
-/// last refit. Only one worker per database refits at a time (`WorkerLock`).
+/// last refit. Only one worker per database refits at a time (`WorkerLock`, renewed in the background
+/// while a step holds it).
 ///
 /// Safe to run on a background thread: it shares nothing mutable with its caller; everything it says
 /// goes through the database (new model versions) and the `log` callback. `stop()` may be called from
@@ -83,11 +84,16 @@ public final class Worker: @unchecked Sendable {
             guard due else { return .notDue }
             guard try lock.acquire() else { return .locked(holder: try lock.current()?.holder ?? "?") }
             defer { try? lock.release() }
-            return .refitted(try scorer.refit(store: store, rubric: rubric, keepFiles: options.keepFiles, lock: lock))
+            return .refitted(try lock.renewing { try scorer.refit(store: store, rubric: rubric, keepFiles: options.keepFiles, lock: lock) })
         }
         guard try force || isDue() || FeatureCache.missing(store: store) > 0 else { return .notDue }
         guard try lock.acquire() else { return .locked(holder: try lock.current()?.holder ?? "?") }
         defer { try? lock.release() }
+        return try lock.renewing { try stepHoldingTheLock(force: force) }
+    }
+
+    /// Features, then the refit if due: `runOnce`'s work once it holds the lock.
+    private func stepHoldingTheLock(force: Bool) throws -> Outcome {
         try FeatureCache.update(store: store, shouldContinue: { [lock] in
             guard try lock.renew() else { throw ModelError.lockLost }
             return !self.isStopped

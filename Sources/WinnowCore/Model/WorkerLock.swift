@@ -25,5 +25,23 @@ public struct WorkerLock: Sendable {
         "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8))"
     }
 
+    /// Runs `body` (a step taken with the lock held) while a background timer renews the lock every
+    /// third of its duration, so that a step longer than the lock (a refit of a large pool, a slow
+    /// `--scorer`) keeps it. Without this, a step that outlived the lock let a second worker take the lock
+    /// over and start its own refit meanwhile: two refits at once, and with a step always longer than the
+    /// lock, each worker's switch found the lock taken by the other and no refit ever finished. A holder
+    /// that stops renewing (killed, or a renewal that found the lock taken) still loses it on expiry.
+    public func renewing<T>(_ body: () throws -> T) rethrows -> T {
+        let interval = max(seconds / 3, 0.01)
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "winnow-lock-renewal", qos: .utility))
+        timer.schedule(deadline: .now() + interval, repeating: interval)
+        let lock = self
+        // A renewal that fails (the lock taken over, the database busy) changes nothing; the step finds
+        // out at its next check (`renew`, `isHeld` in the switch) and is abandoned there.
+        timer.setEventHandler { _ = try? lock.renew() }
+        timer.resume()
+        defer { timer.cancel() }
+        return try body()
+    }
 
 }

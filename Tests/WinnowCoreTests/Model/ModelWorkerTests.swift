@@ -77,6 +77,42 @@ final class ModelWorkerTests: CoreTestCase {
         XCTAssertFalse(try dead.renew(), "the dead holder has lost it")
     }
 
+    /// A refit longer than the lock keeps it (renewed in the background), so a second worker does not
+    /// take the lock over and start a refit of its own meanwhile. (Before, the second took it on expiry;
+    /// with refits always longer than the lock, each one's switch found it taken and none finished.)
+    func testARefitLongerThanTheLockKeepsItAndNoSecondRefitStarts() throws {
+        final class Clock: @unchecked Sendable {
+            private let lock = NSLock()
+            private var t = 1_000_000.0
+            var now: Double { lock.withLock { t } }
+            func advance(_ seconds: Double) { lock.withLock { t += seconds } }
+        }
+        let clock = Clock()
+        let otherStore = try Store(path: store.path)
+        let second = Worker(store: otherStore, rubric: rubric, lockSeconds: 0.3, holder: "second", now: { clock.now })
+        nonisolated(unsafe) var secondSaw: Worker.Outcome?
+        nonisolated(unsafe) var renewed = false
+        var options = RewardModel.Options()
+        options.hooks.beforeSwitch = {
+            // The refit has taken 100 s by the lock's clock, far past its 0.3 s: only a renewal since
+            // keeps the lock, and the renewals run on their own (every 0.1 s of real time).
+            clock.advance(100)
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline, !renewed {
+                renewed = (try WorkerLock(store: otherStore, name: "refit").current()?.expiresAt ?? 0) > clock.now
+                if !renewed { usleep(10_000) }
+            }
+            secondSaw = try? second.runOnce(force: true)
+        }
+        let first = Worker(store: try store, rubric: rubric, options: options, lockSeconds: 0.3, holder: "first", now: { clock.now })
+        guard case .refitted(let version) = try first.runOnce(force: true) else { return XCTFail("the first worker's refit finishes") }
+        XCTAssertTrue(renewed, "the lock was renewed while the refit ran")
+        XCTAssertEqual(secondSaw, .locked(holder: "first"), "the second worker found the lock held")
+        XCTAssertEqual(try ModelVersion.all(store: store).map(\.id), [version.id], "one refit only")
+        XCTAssertEqual(version.metrics.objectValue?["lock_holder"]?.stringValue, "first")
+        XCTAssertNil(try WorkerLock(store: store).current(), "released after the step")
+    }
+
     func testAKilledRefitLosesNoLabelAndLeavesTheCurrentModel() throws {
         let first = try XCTUnwrap(RewardModel.refit(store: store, rubric: rubric))
         try Synthetic.label((25..<40).map { (ids[$0], 3) }, store: store, rubric: rubric)

@@ -13,10 +13,25 @@ import WinnowTestSupport
 final class ProofFuzzTests: CoreTestCase {
     private static let seed: UInt64 = 19
 
+    /// Outcomes per kind of case (the first way the file was broken, or "as written"): a clean import, or
+    /// a refusal with an error naming the file.
     private struct Tally: CustomStringConvertible {
-        var accepted = 0
-        var refused = 0
-        var description: String { "\(accepted + refused) cases: \(accepted) accepted, \(refused) refused with an error naming the file" }
+        var accepted: [String: Int] = [:]
+        var refused: [String: Int] = [:]
+
+        mutating func record(_ how: String, accepted ok: Bool) {
+            // "deep nesting 1000, byte flips" counts under "deep nesting".
+            var words = how.prefix { $0 != "," }.split(separator: " ")
+            if words.count > 1, words.last!.allSatisfy(\.isNumber) { words.removeLast() }
+            let kind = words.joined(separator: " ")
+            if ok { accepted[kind, default: 0] += 1 } else { refused[kind, default: 0] += 1 }
+        }
+
+        var description: String {
+            let a = accepted.values.reduce(0, +), r = refused.values.reduce(0, +)
+            let kinds = Set(accepted.keys).union(refused.keys).sorted().map { "\($0) \(accepted[$0] ?? 0)/\(refused[$0] ?? 0)" }
+            return "\(a + r) cases: \(a) accepted, \(r) refused with an error naming the file (accepted/refused per kind: \(kinds.joined(separator: ", ")))"
+        }
     }
 
     // MARK: Mutations
@@ -60,7 +75,7 @@ final class ProofFuzzTests: CoreTestCase {
             case 7:
                 let count = [1000, 20_000, 100_000][int(0..<3)]
                 let list = "[" + Array(repeating: "\"a\"", count: count).joined(separator: ",") + "]"
-                return replacingAString(b, with: Array(list.utf8), "list of \(count)")
+                return replacingAString(b, with: Array(list.utf8), "long list \(count)")
             case 8:
                 // A key given twice: the first key of an object again, right after its brace.
                 guard let brace = b.firstIndex(of: UInt8(ascii: "{")) else { return ("no object", b) }
@@ -107,26 +122,38 @@ final class ProofFuzzTests: CoreTestCase {
         var tally = Tally()
         let cases = ProofSize.count(reduced: 200, full: 3000)
         var store = try Store(path: sandbox.path("fuzz-0.sqlite"))
+        // The database as the last case left it, when known: a failed case leaves it as it was.
+        var known: Snapshot?
+        var stores = 1
         for n in 0..<cases {
-            if n % 50 == 49 { store = try Store(path: sandbox.path("fuzz-\(n).sqlite")) }  // keeps each dump small
+            // A fresh database every 50 cases, and once huge accepted records have made it big: keeps each
+            // snapshot cheap (a failed import of a large file into a big database was covered by then).
+            if n % 50 == 49 || Self.size(of: store.path) > 4 << 20 {
+                store = try Store(path: sandbox.path("fuzz-\(n).sqlite"))
+                stores += 1
+                known = nil
+            }
             let (name, base) = bases[mutator.int(0..<bases.count)]
             var (how, bytes) = n % 10 == 0 ? ("as written", base) : mutator.mutate(base)
             if n % 10 != 0 && mutator.int(0..<4) == 0 { (how, bytes) = { let (h2, b2) = mutator.mutate(bytes); return (how + ", " + h2, b2) }() }
             let path = try sandbox.write("case-\(n)-" + name, bytes: bytes)
-            let before = try dump(store)
+            let before = try known ?? Snapshot(store)
+            known = nil
             do {
                 _ = try Importer(store: store).run(Importer.Options(files: [path]))
-                tally.accepted += 1
+                tally.record(how, accepted: true)
             } catch let error as ImportError {
-                tally.refused += 1
+                tally.record(how, accepted: false)
                 XCTAssertTrue(error.description.hasPrefix(path), "case \(n) (\(name), \(how)): \(error)")
-                XCTAssertEqual(try dump(store), before, "case \(n) (\(name), \(how)): the failed import changed the database")
+                let after = try Snapshot(store)
+                XCTAssertTrue(after == before, "case \(n) (\(name), \(how)): the failed import changed the database: \(after.changes(since: before))")
+                known = after
             } catch {
                 XCTFail("case \(n) (\(name), \(how)): not an import error: \(error)")
             }
             try? FileManager.default.removeItem(atPath: path)
         }
-        ProofSize.report("fuzzed data files: \(tally)")
+        ProofSize.report("fuzzed data files: \(tally), into \(stores) databases")
     }
 
     // MARK: Labels files
@@ -146,19 +173,33 @@ final class ProofFuzzTests: CoreTestCase {
         for n in 0..<ProofSize.count(reduced: 150, full: 1500) {
             let (how, bytes) = n % 10 == 0 ? ("as written", base) : mutator.mutate(base)
             let path = try sandbox.write("labels-\(n).jsonl", bytes: bytes)
-            let before = try dumpRows()
+            let before = try Snapshot(store)
             do {
                 _ = try LabelFile.importLabels(path: path, rubric: rubric, store: store)
-                tally.accepted += 1
+                tally.record(how, accepted: true)
             } catch let error as ImportError {
-                tally.refused += 1
+                tally.record(how, accepted: false)
                 XCTAssertTrue(error.description.hasPrefix(path), "case \(n) (\(how)): \(error)")
-                XCTAssertEqual(try dumpRows(), before, "case \(n) (\(how)): the failed labels import changed the database")
+                let after = try Snapshot(store)
+                XCTAssertTrue(after == before, "case \(n) (\(how)): the failed labels import changed the database: \(after.changes(since: before))")
             } catch {
                 XCTFail("case \(n) (\(how)): not an error naming the file: \(error)")
             }
         }
         ProofSize.report("fuzzed labels files: \(tally)")
+    }
+
+    /// The snapshot the fuzzing compares sees a change of one byte of one value, and a row more.
+    func testTheSnapshotSeesOneChangedByteAndOneMoreRow() throws {
+        try runImport([Self.packageRoot.appendingPathComponent("data/sample/alpaca.jsonl").path])
+        let before = try Snapshot(store)
+        XCTAssertTrue(try Snapshot(store) == before)
+        try store.testWrite { db in try db.execute(sql: "UPDATE item SET original = CAST(replace(CAST(original AS TEXT), 'a', 'b') AS BLOB) WHERE rowid = 1") }
+        let changed = try Snapshot(store)
+        XCTAssertFalse(changed == before)
+        XCTAssertEqual(changed.changes(since: before), "item: 4 rows before, 4 rows after")
+        try makeItems(["one-more"])
+        XCTAssertTrue(try Snapshot(store).changes(since: changed).contains("item: 4 rows before, 5 rows after"))
     }
 
     // MARK: Rubric files
@@ -172,24 +213,79 @@ final class ProofFuzzTests: CoreTestCase {
             let path = try sandbox.write("rubric-\(n).yaml", bytes: bytes)
             do {
                 _ = try Rubric.load(path: path)
-                tally.accepted += 1
+                tally.record(how, accepted: true)
             } catch {
-                tally.refused += 1
+                tally.record(how, accepted: false)
                 XCTAssertTrue(error.description.hasPrefix(path), "case \(n) (\(how)): \(error)")
             }
         }
         ProofSize.report("fuzzed rubric files: \(tally)")
     }
 
-    /// Every row of `store`'s tables.
-    private func dump(_ store: Store) throws -> String {
-        try store.testRead { db in
-            var out = ""
-            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
-                out += "== \(table)\n"
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY rowid") { out += row.description + "\n" }
+    /// The bytes of a database and its write-ahead log.
+    private static func size(of path: String) -> Int {
+        [path, path + "-wal"].reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+    }
+
+    /// What `sqlite3 .dump` shows, cheaply: per table of `sqlite_master` (the schema's rows included), the
+    /// row count and a digest of every value's type and exact bytes, rows in rowid order. Equal snapshots
+    /// mean equal dumps (short of a 64-bit hash collision); unlike a dump kept as text, taking one costs a
+    /// read of the file and no formatting, so every case can afford two.
+    private struct Snapshot: Equatable {
+        var tables: [String: (rows: Int, digest: Int)]
+
+        static func == (a: Snapshot, b: Snapshot) -> Bool {
+            a.tables.count == b.tables.count && a.tables.allSatisfy { name, t in b.tables[name].map { $0 == t } ?? false }
+        }
+
+        /// The tables that differ, for the failure message.
+        func changes(since before: Snapshot) -> String {
+            Set(tables.keys).union(before.tables.keys).sorted().compactMap { name in
+                let a = before.tables[name], b = tables[name]
+                if let a, let b, a == b { return nil }
+                return "\(name): \(a.map { "\($0.rows) rows" } ?? "absent") before, \(b.map { "\($0.rows) rows" } ?? "absent") after"
+            }.joined(separator: "; ")
+        }
+
+        init(_ store: Store) throws {
+            tables = try store.testRead { db in
+                var tables: [String: (Int, Int)] = [:]
+                let names = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                for (name, sql) in [("sqlite_master", "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")]
+                    + names.map({ ($0, "SELECT * FROM \"\($0)\" ORDER BY rowid") }) {
+                    var hasher = Hasher()
+                    var rows = 0
+                    let cursor = try Row.fetchCursor(db, sql: sql)
+                    while let row = try cursor.next() {
+                        rows += 1
+                        for value in row.databaseValues { Self.combine(value, into: &hasher) }
+                    }
+                    tables[name] = (rows, hasher.finalize())
+                }
+                return tables
             }
-            return out
+        }
+
+        private static func combine(_ value: DatabaseValue, into hasher: inout Hasher) {
+            switch value.storage {
+            case .null: hasher.combine(0 as UInt8)
+            case .int64(let n):
+                hasher.combine(1 as UInt8)
+                hasher.combine(n)
+            case .double(let x):
+                hasher.combine(2 as UInt8)
+                hasher.combine(x.bitPattern)
+            case .string(let text):
+                // The UTF-8 bytes, not `String`'s hash, which treats canonically equivalent texts alike.
+                hasher.combine(3 as UInt8)
+                var text = text
+                text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+                hasher.combine(text.utf8.count)
+            case .blob(let data):
+                hasher.combine(4 as UInt8)
+                data.withUnsafeBytes { hasher.combine(bytes: $0) }
+                hasher.combine(data.count)
+            }
         }
     }
 }
