@@ -1,16 +1,17 @@
 import Foundation
 import WinnowCore
 
-/// Writes a synthetic LLaVA-Instruct-158k-like data set for `winnow bench`: one JSON list (indented like
-/// the sample files) mixing the three kinds of llava_instruct_150k.json without a `type` field —
-/// multi-turn conversations (~36%), one detailed description (~15%) and one complex-reasoning answer
-/// (~49%) — with lengths like the real set (about 1.45 KB a record, ~230 MB at 158,000 records), about
-/// 1% repeated ids, some CJK, Arabic and emoji text and a few `\u` escapes; plus a COCO-style captions
-/// file (five captions per image, `COCO_train2014_…` names, matched to the records by number).
+/// Writes a synthetic LLaVA-Instruct-158k-like data set for `winnow bench`, from `SyntheticGenerator`: one
+/// JSON list (indented like the sample files) mixing the three kinds of llava_instruct_150k.json without a
+/// `type` field — multi-turn conversations (~36%), one detailed description (~15%) and one
+/// complex-reasoning answer (~49%) — with lengths like the real set (about 1.45 KB a record), about 1%
+/// repeated ids, some CJK, Arabic and emoji text and a few `\u` escapes; plus a COCO-style captions file
+/// (five captions per image, `COCO_train2014_…` names, matched to the records by number).
 ///
-/// Deterministic: the same item count and seed give the same bytes on every machine. Streams to disk,
-/// so memory stays small whatever the size.
-public enum BenchDataGenerator {
+/// Each record has a latent quality and its answers the generator's defects, so `truth(recordIndex:)`
+/// gives the scores an expert would give (the bench's labels). Deterministic: the same item count and
+/// seed give the same bytes on every machine. Streams to disk, so memory stays small whatever the size.
+public struct BenchDataGenerator: Sendable {
     public struct Dataset: Sendable, Equatable {
         public var dataPath: String
         public var captionsPath: String
@@ -21,177 +22,144 @@ public enum BenchDataGenerator {
         public var images: Int
     }
 
-    public static func generate(items: Int, folder: String, seed: UInt64 = 158) throws -> Dataset {
+    public static let defaultSeed: UInt64 = 158
+    let generator: SyntheticGenerator
+
+    public init(seed: UInt64 = BenchDataGenerator.defaultSeed) {
+        generator = SyntheticGenerator(seed: seed, confounds: .none)
+    }
+
+    public static func generate(items: Int, folder: String, seed: UInt64 = BenchDataGenerator.defaultSeed) throws -> Dataset {
+        try BenchDataGenerator(seed: seed).write(items: items, folder: folder)
+    }
+
+    enum Kind { case conversation, detail, reasoning }
+
+    /// One record: its image number, turns, whether its JSON escapes non-ASCII, and its defects.
+    struct Record {
+        var image: Int
+        var repeated: Bool
+        var turns: [(String, String)]
+        var escapes: Bool
+        var defects: SyntheticGenerator.Defects
+    }
+
+    /// The image of record `index` before repeats: unique per record.
+    func baseImage(_ index: Int) -> Int {
+        var r = generator.stream(.image, index)
+        return 9 + index * 3 + r.int(3)
+    }
+
+    /// Record `index`'s image: ~1% of records reuse an earlier record's (the real set has the same image
+    /// under several kinds).
+    func image(_ index: Int) -> (image: Int, repeated: Bool) {
+        var index = index
+        var repeated = false
+        while index > 0 {
+            var r = generator.stream(.record, index, 1)
+            guard r.int(100) == 0 else { break }
+            repeated = true
+            index = r.int(index)
+        }
+        return (baseImage(index), repeated)
+    }
+
+    func record(_ index: Int) -> Record {
+        let (imageId, repeated) = image(index)
+        let scene = generator.scene(image: imageId)
+        var r = generator.stream(.record, index)
+        let roll = r.int(100)
+        let kind: Kind = roll < 36 ? .conversation : (roll < 51 ? .detail : .reasoning)
+        let script = r.int(100)
+        var style = SyntheticGenerator.Style()
+        style.language = script < 2 ? .cjk : (script < 3 ? .arabic : .latin)
+        let emoji = r.int(40) == 0
+        // A record written with `\u` escapes has something to escape.
+        let escapes = r.int(200) == 0
+        style.emoji = emoji || escapes
+        let q = r.uniform()
+        var turns: [(String, String)] = []
+        var defects: SyntheticGenerator.Defects?
+        func add(_ question: SyntheticGenerator.Question, words: Int, first: Bool) {
+            style.minimumWords = words
+            let (text, d) = generator.answer(question, in: scene, quality: q, style: style, &r)
+            if defects == nil { defects = d } else { defects!.merge(d) }
+            var asked = question.text
+            if style.language == .cjk, r.chance(0.3) { asked = r.pick(Vocabulary.cjk) + "这是什么？" + " " + asked }
+            if style.language == .arabic, r.chance(0.3) { asked = r.pick(Vocabulary.arabic) + " ماذا ترى؟" + " " + asked }
+            turns.append(("human", first ? (r.chance(0.5) ? "<image>\n" + asked : asked + "\n<image>") : asked))
+            turns.append(("gpt", text))
+        }
+        switch kind {
+        case .conversation:
+            let rounds = 2 + r.int(5)  // 2–6 question/answer pairs
+            for round in 0..<rounds {
+                let asked = generator.question(r.pick([.count, .color, .place]), in: scene, &r)
+                add(asked, words: 25 + r.int(54), first: round == 0)
+            }
+        case .detail:
+            add(generator.question(.describe, in: scene, &r), words: 105 + r.int(106), first: true)
+        case .reasoning:
+            add(generator.question(r.pick(SyntheticGenerator.QuestionKind.allCases), in: scene, &r), words: 118 + r.int(124), first: true)
+        }
+        return Record(image: imageId, repeated: repeated, turns: turns, escapes: escapes, defects: defects ?? .init())
+    }
+
+    /// The scores an expert would give record `index` (an item's `recordIndex`) under `rubric`.
+    public func truth(recordIndex: Int, rubric: Rubric) -> [String: ScoreValue] {
+        SyntheticGenerator.scores(record(recordIndex).defects, rubric: rubric)
+    }
+
+    func write(items: Int, folder: String) throws -> Dataset {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let dataPath = (folder as NSString).appendingPathComponent("llava_instruct_bench.json")
         let captionsPath = (folder as NSString).appendingPathComponent("captions_bench.json")
-        var rng = SeededGenerator(seed: seed)
         let data = try BufferedFile(path: dataPath)
-        var imageIds: [Int] = []
-        imageIds.reserveCapacity(items)
-        var usedIds: [Int] = []
-        usedIds.reserveCapacity(items)
         var repeated = 0
-        var text = TextMaker()
         data.write("[\n")
         for index in 0..<items {
-            // ~1% of records reuse an earlier image id (the real set has the same image under several kinds).
-            let imageId: Int
-            if !usedIds.isEmpty, rng.next() % 100 == 0 {
-                imageId = usedIds[Int(rng.next() % UInt64(usedIds.count))]
-                repeated += 1
-            } else {
-                imageId = 9 + index * 3 + Int(rng.next() % 3)
-                usedIds.append(imageId)
-                imageIds.append(imageId)
-            }
-            let id = pad12(imageId)
-            let roll = rng.next() % 100
-            let kind: Kind = roll < 36 ? .conversation : (roll < 51 ? .detail : .reasoning)
-            let script = rng.next() % 100
-            let language: Language = script < 2 ? .cjk : (script < 3 ? .arabic : .latin)
-            let emoji = rng.next() % 40 == 0
-            let escapes = rng.next() % 200 == 0
-            var turns: [(String, String)] = []
-            switch kind {
-            case .conversation:
-                let rounds = 2 + Int(rng.next() % 5)  // 2–6 question/answer pairs
-                for r in 0..<rounds {
-                    let q = text.question(&rng, words: 6 + Int(rng.next() % 10), language: language)
-                    let a = text.sentences(&rng, words: 22 + Int(rng.next() % 48), language: language, emoji: emoji)
-                    turns.append(("human", r == 0 ? imagePrefix(&rng, q) : q))
-                    turns.append(("gpt", a))
-                }
-            case .detail:
-                let q = text.detailPrompt(&rng)
-                turns.append(("human", imagePrefix(&rng, q)))
-                turns.append(("gpt", text.sentences(&rng, words: 95 + Int(rng.next() % 95), language: language, emoji: emoji)))
-            case .reasoning:
-                let q = text.question(&rng, words: 10 + Int(rng.next() % 16), language: language)
-                turns.append(("human", imagePrefix(&rng, q)))
-                turns.append(("gpt", text.sentences(&rng, words: 105 + Int(rng.next() % 110), language: language, emoji: emoji)))
-            }
+            let record = record(index)
+            if record.repeated { repeated += 1 }
+            let id = Self.pad12(record.image)
             data.write("  {\n    \"id\": \"\(id)\",\n    \"image\": \"\(id).jpg\",\n    \"conversations\": [\n")
-            for (t, turn) in turns.enumerated() {
+            for (t, turn) in record.turns.enumerated() {
                 data.write("      {\n        \"from\": \"\(turn.0)\",\n        \"value\": \"")
-                data.writeJSONStringBody(turn.1, asciiEscapes: escapes)
-                data.write(t + 1 < turns.count ? "\"\n      },\n" : "\"\n      }\n")
+                data.writeJSONStringBody(turn.1, asciiEscapes: record.escapes)
+                data.write(t + 1 < record.turns.count ? "\"\n      },\n" : "\"\n      }\n")
             }
             data.write(index + 1 < items ? "    ]\n  },\n" : "    ]\n  }\n")
         }
         data.write("]\n")
         let bytes = try data.close()
 
-        // COCO captions: images[] and annotations[] (five captions an image).
+        // COCO captions: images[] and annotations[] (five captions an image), for every record's own image.
         let captions = try BufferedFile(path: captionsPath)
         captions.write("{\"info\": {\"description\": \"winnow bench captions (synthetic)\"}, \"images\": [")
-        for (i, imageId) in imageIds.enumerated() {
-            captions.write(i == 0 ? "" : ", ")
-            captions.write("{\"id\": \(imageId), \"file_name\": \"COCO_train2014_\(pad12(imageId)).jpg\", \"height\": 480, \"width\": 640}")
+        for index in 0..<items {
+            captions.write(index == 0 ? "" : ", ")
+            captions.write("{\"id\": \(baseImage(index)), \"file_name\": \"COCO_train2014_\(Self.pad12(baseImage(index))).jpg\", \"height\": 480, \"width\": 640}")
         }
         captions.write("], \"annotations\": [")
         var annotation = 0
-        for imageId in imageIds {
-            for _ in 0..<5 {
+        for index in 0..<items {
+            let imageId = baseImage(index)
+            for caption in generator.scene(image: imageId, captionCount: 5).captions {
                 captions.write(annotation == 0 ? "" : ", ")
                 annotation += 1
                 captions.write("{\"image_id\": \(imageId), \"id\": \(annotation), \"caption\": \"")
-                captions.writeJSONStringBody(text.sentences(&rng, words: 8 + Int(rng.next() % 8), language: .latin, emoji: false, single: true), asciiEscapes: false)
+                captions.writeJSONStringBody(caption, asciiEscapes: false)
                 captions.write("\"}")
             }
         }
         captions.write("]}\n")
         let captionBytes = try captions.close()
         return Dataset(dataPath: dataPath, captionsPath: captionsPath, records: items, bytes: bytes, captionBytes: captionBytes,
-                       repeatedIds: repeated, images: imageIds.count)
+                       repeatedIds: repeated, images: items - repeated)
     }
-
-    enum Kind { case conversation, detail, reasoning }
-    enum Language { case latin, cjk, arabic }
 
     static func pad12(_ n: Int) -> String {
         let s = String(n)
         return s.count >= 12 ? s : String(repeating: "0", count: 12 - s.count) + s
-    }
-
-    static func imagePrefix(_ rng: inout SeededGenerator, _ q: String) -> String {
-        rng.next() % 2 == 0 ? "<image>\n" + q : q + "\n<image>"
-    }
-
-    /// Sentences from a fixed vocabulary (deterministic), in roughly the register of LLaVA answers.
-    struct TextMaker {
-        static let nouns = ["man", "woman", "dog", "cat", "bus", "train", "table", "street", "umbrella", "kite", "bicycle",
-                            "pizza", "plate", "window", "building", "tree", "sky", "car", "bench", "horse", "giraffe",
-                            "elephant", "surfboard", "skateboard", "laptop", "kitchen", "refrigerator", "clock", "sign",
-                            "traffic light", "boat", "beach", "field", "group of people", "child", "bowl", "sandwich",
-                            "motorcycle", "airplane", "zebra", "couch", "television", "vase", "banana", "cake", "phone"]
-        static let adjectives = ["red", "white", "large", "small", "wooden", "crowded", "quiet", "bright", "old", "modern",
-                                 "green", "blue", "colorful", "busy", "sunny", "cloudy", "tall", "narrow", "open", "clean"]
-        static let verbs = ["is standing near", "is sitting on", "is holding", "is looking at", "is parked beside",
-                            "is placed on", "is walking along", "can be seen behind", "is next to", "is riding"]
-        static let connectives = ["In addition,", "Moreover,", "This suggests that", "It is likely that", "Overall,",
-                                  "For example,", "As a result,", "However,", "Notably,", "Considering the scene,"]
-        static let questionStarts = ["What is the", "Where is the", "How many", "Why might the", "What color is the",
-                                     "What can you infer about the", "Is there a", "What is happening with the",
-                                     "What could be the purpose of the", "Describe the position of the"]
-        static let detailPrompts = ["Describe the following image.", "What do you see happening in this image?",
-                                    "Explain the visual content of the image in great detail.",
-                                    "Can you elaborate on the elements of the picture provided?",
-                                    "Write a detailed description of the given image.",
-                                    "Analyze the image in a comprehensive and detailed manner."]
-        static let cjk = ["图片中有一位男士站在公交车旁边。", "这张照片展示了一个繁忙的街道。", "画面里的狗正在草地上奔跑。",
-                          "写真には赤い傘を持った女性が写っています。", "テーブルの上にピザが置かれています。", "하늘은 맑고 푸릅니다."]
-        static let arabic = ["يظهر في الصورة رجل يقف بجانب الحافلة.", "الشارع مزدحم بالسيارات والناس.", "هناك كلب يجري على العشب الأخضر."]
-        static let emoji = ["🙂", "☀️", "🚌", "🐶", "🍕", "👍🏽", "🇯🇵", "🌱"]
-
-        mutating func question(_ rng: inout SeededGenerator, words: Int, language: Language) -> String {
-            if language == .cjk, rng.next() % 2 == 0 { return Self.cjk[Int(rng.next() % UInt64(Self.cjk.count))] + "这是什么？" }
-            if language == .arabic, rng.next() % 2 == 0 { return Self.arabic[Int(rng.next() % UInt64(Self.arabic.count))] + " ماذا ترى؟" }
-            var s = pick(&rng, Self.questionStarts)
-            var n = s.split(separator: " ").count
-            while n < words {
-                s += " " + (rng.next() % 3 == 0 ? pick(&rng, Self.adjectives) : pick(&rng, Self.nouns))
-                n += 1
-            }
-            if rng.next() % 12 == 0 { s += " \"as shown\"" }
-            return s + "?"
-        }
-
-        mutating func detailPrompt(_ rng: inout SeededGenerator) -> String { pick(&rng, Self.detailPrompts) }
-
-        mutating func sentences(_ rng: inout SeededGenerator, words: Int, language: Language, emoji: Bool, single: Bool = false) -> String {
-            var s = ""
-            var n = 0
-            var first = true
-            while n < words {
-                if !first { s += " " }
-                if !single, language == .cjk, rng.next() % 3 == 0 {
-                    s += pick(&rng, Self.cjk)
-                    n += 8
-                } else if !single, language == .arabic, rng.next() % 3 == 0 {
-                    s += pick(&rng, Self.arabic)
-                    n += 7
-                } else {
-                    let opener = !first && !single && rng.next() % 3 == 0 ? pick(&rng, Self.connectives) + " the " : "The "
-                    let sentence = opener + pick(&rng, Self.adjectives) + " " + pick(&rng, Self.nouns) + " " + pick(&rng, Self.verbs)
-                        + " the " + pick(&rng, Self.adjectives) + " " + pick(&rng, Self.nouns)
-                    s += sentence
-                    n += sentence.split(separator: " ").count
-                    if !single, rng.next() % 4 == 0 {
-                        let extra = ", while a " + pick(&rng, Self.nouns) + " " + pick(&rng, Self.verbs) + " the " + pick(&rng, Self.nouns)
-                        s += extra
-                        n += 7
-                    }
-                    s += "."
-                }
-                if emoji, rng.next() % 5 == 0 { s += " " + pick(&rng, Self.emoji) }
-                if !single, rng.next() % 9 == 0 { s += "\n\n" }
-                first = false
-            }
-            return single ? s : s.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-
-        private func pick(_ rng: inout SeededGenerator, _ list: [String]) -> String { list[Int(rng.next() % UInt64(list.count))] }
     }
 }
 

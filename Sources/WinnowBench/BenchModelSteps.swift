@@ -1,7 +1,7 @@
 import Foundation
 import WinnowCore
 
-/// The reward-model steps of `winnow bench`: synthetic labels with a learnable rule, the feature cache,
+/// The reward-model steps of `winnow bench`: the generated set's true scores as labels, the feature cache,
 /// and refit + re-rank timings.
 public enum BenchModelSteps {
     /// The one rubric every bench grades with (`winnow bench`, `winnow worker --bench`): the bundled
@@ -55,33 +55,20 @@ public enum BenchModelSteps {
     /// `rubricYAML`, parsed.
     public static func rubric() throws -> Rubric { try Rubric.parse(yaml: rubricYAML, file: "llava-quality-bench.yaml") }
 
-    /// Scores by a fixed rule of the item's text (so the model has signal), as the log stores them.
-    static func syntheticScores(_ item: Item, rubric: Rubric) -> String {
-        let answer = item.turns.filter { $0.from == .gpt }.map(\.value).joined(separator: " ")
-        let question = item.turns.first?.value ?? ""
-        let words = answer.split(separator: " ").count
-        func clamp(_ v: Int) -> Int { min(5, max(1, v)) }
-        var values: [String: ScoreValue] = [
-            "image_relevance": .number(Double(clamp(item.turns.count / 2 + 1))),
-            "instruction_clarity": .number(Double(clamp(question.count / 20))),
-            "answer_correctness": .number(Double(clamp(words / 40 + (answer.contains("umbrella") ? -1 : 1)))),
-            "hallucination": .flag(answer.contains("giraffe") || answer.contains("zebra")),
-            "helpfulness": .number(Double(clamp(words / 50 + 1))),
-        ]
-        values["language_quality"] = .number(answer.unicodeScalars.contains { $0.value > 0x2E80 } ? 2 : 5)
-        return LabelLog.scoresJSON(values, rubric: rubric)
-    }
-
-    /// Saves `count` labels by `annotator` on seeded random unlabeled items, in one transaction; returns
-    /// how many were saved.
+    /// Saves `count` labels by `annotator` on seeded random unlabeled items, in one transaction: each the
+    /// true scores of its record in the bench's generated set (`BenchDataGenerator.truth`, by the item's
+    /// record index); returns how many were saved.
     @discardableResult
-    public static func seedLabels(store: Store, rubric: Rubric, annotator: String, count: Int, seed: UInt64 = 7) throws -> Int {
+    public static func seedLabels(store: Store, rubric: Rubric, annotator: String, count: Int, seed: UInt64 = 7,
+                                  data: BenchDataGenerator = BenchDataGenerator()) throws -> Int {
         let log = LabelLog(store: store)
         var ids = try log.unlabeledItemIds()
         var rng = SeededGenerator(seed: seed)
         ids.shuffle(using: &rng)
         let labels = try ids.prefix(count).compactMap { id in
-            try store.item(id: id).map { (itemId: id, scores: syntheticScores($0, rubric: rubric)) }
+            try store.item(id: id).map { item in
+                (itemId: id, scores: LabelLog.scoresJSON(data.truth(recordIndex: item.recordIndex, rubric: rubric), rubric: rubric))
+            }
         }
         return try log.saveAll(labels, annotator: annotator, rubric: StoredRubric(rubric), activeSeconds: 20)
     }

@@ -83,6 +83,14 @@ final class ModelReportCLITests: CLITestCase {
         XCTAssertEqual(curve.last?.objectValue?["labels"]?.doubleValue, 60)
         XCTAssertGreaterThan(try XCTUnwrap(curve.last?.objectValue?["spearman"]?.doubleValue), 0.3)
         XCTAssertNotNil(object["label_share_to_match_random"])
+        XCTAssertEqual(object["pool"]?.objectValue?["confounds"], .array(["group", "length", "hidden"].map(JSONValue.string)), "all by default")
+
+        let easy = try succeed(["simulate", "--synthetic", "--items", "120", "--budget", "20", "--seeds", "1", "--confounds", "none",
+                                "--strategy", "random"]).stdout
+        XCTAssertTrue(easy.hasPrefix("synthetic pool: 120 items, confounds: none\n"), easy)
+        let wrong = try winnow.run(["simulate", "--synthetic", "--confounds", "group,lenght"])
+        XCTAssertNotEqual(wrong.status, 0)
+        XCTAssertTrue(wrong.stderr.contains("--confounds takes all, none, or a comma-separated list of group, length, hidden; got 'group,lenght'"), wrong.stderr)
 
         let table = try succeed(["simulate", "--synthetic", "--items", "200", "--budget", "60", "--seeds", "1",
                                  "--strategy", "uncertainty", "--strategy", "random"]).stdout

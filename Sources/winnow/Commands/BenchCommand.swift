@@ -173,7 +173,7 @@ struct Bench {
         say("labels and features")
         BenchProcess.resetPeakRSS()
         let labelCount = min(2000, max(50, items / 20))
-        try BenchModelSteps.seedLabels(store: store, rubric: rubric, annotator: "bench-rule", count: labelCount)
+        try BenchModelSteps.seedLabels(store: store, rubric: rubric, annotator: "bench-oracle", count: labelCount)
         started = BenchProcess.now()
         try FeatureCache.update(store: store)
         results.context.append(("features for all items (once, not in refit_s)", "\(fmt(BenchProcess.now() - started)) s"))
@@ -188,7 +188,7 @@ struct Bench {
                 if let t = try BenchModelSteps.refitAndRerank(store: store, rubric: rubric, matrix: matrix) { refitTimes.append(t) }
             }
             results.refitSeconds = BenchStats.median(refitTimes)
-            results.context.append(("labels the model learned from", "\(labelCount + saves) (\(labelCount) by a synthetic rule)"))
+            results.context.append(("labels the model learned from", "\(labelCount + saves) (\(labelCount) the generated set's true scores)"))
         } else {
             results.context.append(("refit", "not available: the model stayed cold with \(labelCount) labels"))
         }

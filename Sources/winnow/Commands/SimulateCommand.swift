@@ -17,7 +17,9 @@ struct SimulateCommand: ParsableCommand {
             curves are averaged over seeds. \
             label_share_to_match_random: the share of the budget at which uncertainty's mean curve first reaches \
             random's final mean Spearman (null if it never does). \
-            --synthetic generates a pool with a known quality in a temporary folder; --oracle takes the labels file \
+            --synthetic generates a pool with a known quality in a temporary folder, with confounds that its features \
+            cannot fully see (--confounds: group, a question-level quality; length, padding that follows the question; \
+            hidden, positions no caption shows; default all); --oracle takes the labels file \
             (the format of `winnow labels export`) as the oracle over items already imported into --db (nothing is written).
             """)
 
@@ -32,6 +34,9 @@ struct SimulateCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Items of the synthetic pool.", valueName: "n"))
     var items = 1600
+
+    @Option(help: ArgumentHelp("What makes the synthetic pool harder than its features: all, none, or a list of group, length, hidden.", valueName: "list"))
+    var confounds = "all"
 
     @Option(help: ArgumentHelp("A labels file (JSONL) to use as the oracle, over the items of --db.", valueName: "labels.jsonl"))
     var oracle: String?
@@ -54,11 +59,16 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Print the curves as one JSON object.")
     var json = false
 
+    var parsedConfounds: SyntheticGenerator.Confounds { SyntheticGenerator.Confounds(parsing: confounds) ?? .all }
+
     func validate() throws {
         if synthetic == (oracle != nil) { throw ValidationError("give either --synthetic or --oracle FILE.jsonl") }
         if oracle != nil && rubric == nil { throw ValidationError("--oracle needs --rubric R (the rubric of the oracle's labels)") }
         guard budget >= 20 else { throw ValidationError("--budget takes at least 20 (the model needs 20 labels), got \(budget)") }
         guard seeds >= 1 else { throw ValidationError("--seeds takes at least 1, got \(seeds)") }
+        guard SyntheticGenerator.Confounds(parsing: confounds) != nil else {
+            throw ValidationError("--confounds takes all, none, or a comma-separated list of group, length, hidden; got '\(confounds)'")
+        }
         guard items >= 40 else { throw ValidationError("--items takes at least 40, got \(items)") }
     }
 
@@ -76,7 +86,8 @@ struct SimulateCommand: ParsableCommand {
             let path = NSTemporaryDirectory() + "winnow-simulate-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             folder = path
-            pool = try Simulation.syntheticPool(items: items, seed: seed, rubric: rubric, folder: path)
+            pool = try Simulation.syntheticPool(items: items, seed: seed, rubric: rubric,
+                                               confounds: parsedConfounds, folder: path)
         } else {
             pool = try Simulation.oraclePool(path: oracle!, rubric: rubric!, store: try store.open())
         }
@@ -92,6 +103,21 @@ struct SimulateCommand: ParsableCommand {
             Output.error("no model could be fitted at any point of any curve (the oracle's labels give the rubric's criteria no values with variation); nothing to report")
             throw ExitCode(1)
         }
-        if json { Output.json(result.json()) } else { print(result.table()) }
+        // What the synthetic pool was made of.
+        let poolDescription: JSONValue = synthetic
+            ? .object(JSONObject(["kind": .string("synthetic"), "items": .number(Double(available)),
+                                  "confounds": .array(parsedConfounds.names.map(JSONValue.string))]))
+            : .object(JSONObject(["kind": .string("oracle"), "items": .number(Double(available))]))
+        if json {
+            var object = result.json().objectValue ?? JSONObject()
+            object.members.insert(.init(key: "pool", value: poolDescription), at: 0)
+            Output.json(.object(object))
+        } else {
+            if synthetic {
+                let names = parsedConfounds.names
+                print("synthetic pool: \(available) items, confounds: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
+            }
+            print(result.table())
+        }
     }
 }
