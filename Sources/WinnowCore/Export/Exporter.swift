@@ -34,6 +34,8 @@ public struct Exporter {
         public var commandLine: [String] = []
         /// Extra manifest sections (e.g. agreement statistics) the caller computed.
         public var manifestExtras: [JSONObject.Member] = []
+        /// Told (records written, records to write) as the file is written, every 1,000 records and at the end.
+        public var progress: (@Sendable (Int, Int) -> Void)?
 
         public init(format: ExportFormat, output: String, rubric: Rubric) {
             self.format = format
@@ -226,6 +228,7 @@ public struct Exporter {
                     let original = try Item.OriginalReader(db)
                     if options.format == .llava { try writer.write("[\n") }
                     for (i, var unit) in units.enumerated() {
+                        if i % 1000 == 0 { options.progress?(i, units.count) }
                         unit.items[0].original = try original.bytes(of: unit.items[0].id)
                         switch options.format {
                         case .llava:
@@ -240,6 +243,7 @@ public struct Exporter {
                 }
             case .dpo, .dpoLLaVA:
                 for (i, pair) in pairs.enumerated() {
+                    if i % 1000 == 0 { options.progress?(i, pairs.count) }
                     if let sidecar {
                         try writer.write(builder.dpo(chosen: pair.chosen, rejected: pair.rejected).serialized() + "\n")
                         var line = JSONObject(["line": .number(i + 1)])
@@ -250,6 +254,7 @@ public struct Exporter {
                     }
                 }
             }
+            options.progress?(summary.records, summary.records)
             try writer.commit()
             try sidecar?.commit()
         } catch {

@@ -34,6 +34,8 @@ public final class Worker: @unchecked Sendable {
     public var scorer: ExternalScorer?
     /// Called (on the worker's thread) after each refit with the new model version's id.
     public var refitted: @Sendable (Int64) -> Void = { _ in }
+    /// Told (items done, items missing) while features are computed (`winnow worker` draws a progress bar).
+    public var featureProgress: ((Int, Int) -> Void)?
 
     private let matrix: FeatureMatrix
     private let condition = NSCondition()
@@ -97,7 +99,7 @@ public final class Worker: @unchecked Sendable {
         try FeatureCache.update(store: store, shouldContinue: { [lock] in
             guard try lock.renew() else { throw ModelError.lockLost }
             return !self.isStopped
-        })
+        }, progress: featureProgress)
         guard try force || isDue() else { return .notDue }
         let lastEvent = try LabelLog(store: store).lastEventId()
         var options = self.options

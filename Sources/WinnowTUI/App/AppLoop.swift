@@ -14,6 +14,12 @@ public final class AppLoop {
     private let now: () -> Double
     private var size = (width: 120, height: 40)
     private var painted: Grid?
+    /// Set by a resize or Ctrl-L: the next paint redraws every cell.
+    public private(set) var redrawRequested = false
+
+    /// Redraws the whole screen on every screen (the app loop takes it before the screens see it).
+    public static let redrawKey = Key.ctrl("l")
+    public static let redrawHint = KeyHint(keys: "Ctrl-L", help: "redraw the whole screen", short: "redraw")
 
     public init(root: any Screen, inbox: Inbox = Inbox(), now: @escaping () -> Double = { Date().timeIntervalSince1970 }) {
         stack = [root]
@@ -32,12 +38,14 @@ public final class AppLoop {
         paint(on: device)
         while !isDone {
             let key = device.readKey(timeoutMilliseconds: tickMilliseconds)
-            if case .resize = key {
-                // After a resize (often a burst of them) the screen's contents are unknown: repaint all.
+            if let key, try !send(key) { break }
+            if redrawRequested {
+                // After a resize (often a burst of them), or on Ctrl-L, the screen's contents are not
+                // to be trusted: repaint every cell.
+                redrawRequested = false
                 device.invalidate()
                 painted = nil
             }
-            if let key, try !send(key) { break }
             try tick()
             paint(on: device)
         }
@@ -57,7 +65,14 @@ public final class AppLoop {
     /// Delivers a key to the top screen; false once the app is done (a quit, or the last screen popped).
     @discardableResult
     public func send(_ key: Key) throws -> Bool {
-        if case .resize(let w, let h) = key { resize(width: w, height: h) }
+        if case .resize(let w, let h) = key {
+            resize(width: w, height: h)
+            redrawRequested = true
+        }
+        if key == Self.redrawKey {
+            redrawRequested = true
+            return !isDone
+        }
         guard let screen = top else { return false }
         return apply(try screen.handle(.key(key)), from: screen)
     }

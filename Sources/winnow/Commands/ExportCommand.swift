@@ -102,7 +102,15 @@ struct ExportCommand: ParsableCommand {
         let store = try store.openExisting()
         if let warning = try RubricScope.check(store, rubric: rubric) { Output.error(warning) }
         if !dryRun { options.manifestExtras.append(try Exporter.agreementSection(store: store, rubric: rubric)) }
-        let summary = try Exporter(store: store).run(options)
+        options.progress = { done, total in Output.progress(label: "exporting", fraction: Double(done) / Double(max(1, total))) }
+        let summary: Exporter.Summary
+        do {
+            summary = try Exporter(store: store).run(options)
+            Output.endProgress()
+        } catch {
+            Output.endProgress()
+            throw error
+        }
         let what = options.format.isPreference ? "pairs" : "records"
         if let plan = summary.plan {
             Output.text("pairs: score \(plan.label), margin \(PairPlan.shown(plan.margin))" + (options.margin == nil ? " (one sixth of its range)" : ""))

@@ -59,6 +59,10 @@ struct WorkerCommand: ParsableCommand {
             guard !scorer.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--scorer takes a command, got an empty string") }
             worker.scorer = ExternalScorer(command: scorer, timeoutSeconds: scorerTimeout)
         }
+        worker.featureProgress = { done, total in
+            Output.progress(label: "features", fraction: Double(done) / Double(max(1, total)))
+            if done >= total { Output.endProgress() }
+        }
         let json = self.json
         worker.log = { line in
             Output.text(line)

@@ -146,6 +146,22 @@ final class AppLoopRunTests: XCTestCase {
             XCTAssertEqual(terminal.painted.count, 3, "the first frame and one full repaint per resize; none for the timeout")
         }
     }
+
+    func testCtrlLRedrawsEverythingAndNeverReachesTheScreen() throws {
+        try MainActor.assumeIsolated {
+            let screen = CounterScreen()
+            let app = AppLoop(root: screen)
+            let terminal = ScriptedTerminal([.char("+"), .ctrl("l"), nil, .char("h"), .ctrl("l")])
+            try app.run(on: terminal)
+            XCTAssertEqual(terminal.invalidations, 2, "one full repaint per Ctrl-L")
+            XCTAssertEqual(terminal.painted.count, 6, "first frame, +, Ctrl-L, help, Ctrl-L over the help, help closed; none for the timeout")
+            XCTAssertEqual(screen.count, 1)
+            XCTAssertEqual(terminal.painted[2], terminal.painted[1], "the same frame, painted again in full")
+            XCTAssertTrue(terminal.painted[3].text.contains("Ctrl-L") && terminal.painted[3].text.contains("redraw the whole screen"),
+                          "the help lists it:\n\(terminal.painted[3].text)")
+            XCTAssertTrue(terminal.painted[4].text.contains("redraw the whole screen"), "Ctrl-L does not close the help")
+        }
+    }
 }
 
 final class ChooserScreenTests: XCTestCase {

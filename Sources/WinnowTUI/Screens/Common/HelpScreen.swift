@@ -1,10 +1,10 @@
-/// The `?` overlay: a screen's keys, read from its key map. Any key closes it.
+/// The `?` overlay: a screen's keys, read from its key map, and the app loop's Ctrl-L. Any key closes it.
 public final class HelpScreen: Screen {
     public let hints: [KeyHint]
     public let title: String
 
     public init(_ hints: [KeyHint], title: String = "Keys") {
-        self.hints = hints
+        self.hints = hints + [AppLoop.redrawHint]
         self.title = title
     }
 
