@@ -14,6 +14,7 @@ public struct BenchResults: Sendable, Equatable {
     public var keyToFrameDuringRefitP99Ms: Double?
     public var refitSeconds: Double?
     public var exportSeconds: Double?
+    public var exportPythonSeconds: Double?
     /// Peak resident memory per step, in the order the steps ran.
     public var peakRSSMB: [(step: String, mb: Double?)] = []
     /// Figures shown in the table for context but not part of the JSON (data size, feature time, …).
@@ -43,18 +44,33 @@ public struct BenchResults: Sendable, Equatable {
         return p / w
     }
 
+    /// Winnow's export speed relative to the plain-Python export (python / winnow).
+    public var exportRatio: Double? {
+        guard let w = exportSeconds, let p = exportPythonSeconds, w > 0 else { return nil }
+        return p / w
+    }
+
+    /// The export's time over the import's: at most 1 means exporting everything is no slower than importing it.
+    public var exportOverImport: Double? {
+        guard let e = exportSeconds, let i = importWinnowSeconds, i > 0 else { return nil }
+        return e / i
+    }
+
     public enum Targets {
         public static let importRatio = 3.0
         public static let firstItemSeconds = 0.2
         public static let saveNextP99Ms = 2.0
         public static let keyToFrameP99Ms = 16.0
         public static let refitSeconds = 2.0
+        public static let exportRatio = 3.0
+        public static let exportOverImport = 1.0
     }
 
     // MARK: JSON
 
     /// `{"items", "runs", "import": {"winnow_s", "python_s", "ratio"}, "first_item_s", "save_next_ms": {"p50", "p99"},
-    /// "key_to_frame_ms": {"p50", "p99", "p99_during_refit"}, "refit_s", "export_s", "peak_rss_mb": {STEP: MB}}`.
+    /// "key_to_frame_ms": {"p50", "p99", "p99_during_refit"}, "refit_s", "export": {"winnow_s", "python_s", "ratio",
+    /// "over_import"}, "peak_rss_mb": {STEP: MB}}`.
     public func json() -> JSONValue {
         func num(_ v: Double?, _ places: Int) -> JSONValue { v.map { .number(BenchResults.round($0, places)) } ?? .null }
         return .object(JSONObject([
@@ -69,7 +85,10 @@ public struct BenchResults: Sendable, Equatable {
                 "p50": num(keyToFrameMs?.p50, 3), "p99": num(keyToFrameMs?.p99, 3), "p99_during_refit": num(keyToFrameDuringRefitP99Ms, 3),
             ])),
             "refit_s": num(refitSeconds, 3),
-            "export_s": num(exportSeconds, 3),
+            "export": .object(JSONObject([
+                "winnow_s": num(exportSeconds, 3), "python_s": num(exportPythonSeconds, 3), "ratio": num(exportRatio, 2),
+                "over_import": num(exportOverImport, 2),
+            ])),
             "peak_rss_mb": .object(JSONObject(peakRSSMB.map { JSONObject.Member(key: $0.step, value: num($0.mb, 1)) })),
         ]))
     }
@@ -97,7 +116,10 @@ public struct BenchResults: Sendable, Equatable {
         row("key_to_frame_ms p99", keyToFrameMs?.p99, " ms", places: 3, target: "< 16 ms", pass: { $0 < Targets.keyToFrameP99Ms })
         row("key_to_frame_ms p99 during refit", keyToFrameDuringRefitP99Ms, " ms", places: 3, target: "< 16 ms", pass: { $0 < Targets.keyToFrameP99Ms })
         row("refit_s (refit + re-rank)", refitSeconds, " s", places: 3, target: "< 2 s", pass: { $0 < Targets.refitSeconds })
-        row("export_s (llava, all items)", exportSeconds, " s", places: 3)
+        row("export: winnow (llava, all items)", exportSeconds, " s", places: 2)
+        row("export: python baseline", exportPythonSeconds, " s", places: 2)
+        row("export: ratio (python / winnow)", exportRatio, "x", places: 2, target: ">= 3", pass: { $0 >= Targets.exportRatio })
+        row("export: time over the import's", exportOverImport, "x", places: 2, target: "<= 1", pass: { $0 <= Targets.exportOverImport })
         for (step, mb) in peakRSSMB { row("peak_rss_mb \(step)", mb, " MB", places: 1) }
 
         let header = ("figure", "value", "target", "result")

@@ -103,7 +103,8 @@ final class BenchTests: XCTestCase {
         XCTAssertEqual(json, """
             {"items":158000,"runs":3,"import":{"winnow_s":2,"python_s":null,"ratio":null},"first_item_s":null,\
             "save_next_ms":{"p50":null,"p99":null},"key_to_frame_ms":{"p50":null,"p99":null,"p99_during_refit":null},\
-            "refit_s":null,"export_s":null,"peak_rss_mb":{"import_winnow":500,"export":null}}
+            "refit_s":null,"export":{"winnow_s":null,"python_s":null,"ratio":null,"over_import":null},\
+            "peak_rss_mb":{"import_winnow":500,"export":null}}
             """)
         let table = results.table()
         XCTAssertTrue(table.contains("not available"))
@@ -122,5 +123,14 @@ final class BenchTests: XCTestCase {
         XCTAssertTrue(ratioLine.hasSuffix("pass"))
         let saveLine = table.split(separator: "\n").first { $0.hasPrefix("save_next_ms p99") }!
         XCTAssertTrue(saveLine.hasSuffix("FAIL"))
+        // The export against the Python export (at least 3x) and against the import (no slower).
+        results.exportSeconds = 2.5
+        results.exportPythonSeconds = 10
+        XCTAssertEqual(results.exportRatio, 4)
+        XCTAssertEqual(results.exportOverImport, 1.25)
+        let lines = results.table().split(separator: "\n")
+        XCTAssertTrue(lines.first { $0.hasPrefix("export: ratio") }!.hasSuffix("pass"))
+        XCTAssertTrue(lines.first { $0.hasPrefix("export: time over the import's") }!.hasSuffix("FAIL"))
+        XCTAssertEqual(results.json().objectValue?["export"]?.objectValue?["over_import"]?.doubleValue, 1.25)
     }
 }

@@ -8,7 +8,7 @@ final class BenchCLITests: CLITestCase {
         let outcome = try succeed(["bench", "--items", "300", "--runs", "1", "--saves", "20", "--json"])
         let object = try XCTUnwrap(json(outcome.stdout).objectValue)
         XCTAssertEqual(object.members.map(\.key),
-                       ["items", "runs", "import", "first_item_s", "save_next_ms", "key_to_frame_ms", "refit_s", "export_s", "peak_rss_mb"])
+                       ["items", "runs", "import", "first_item_s", "save_next_ms", "key_to_frame_ms", "refit_s", "export", "peak_rss_mb"])
         XCTAssertEqual(object["items"]?.doubleValue, 300)
         XCTAssertEqual(object["runs"]?.doubleValue, 1)
         func positiveOrNull(_ value: JSONValue?, _ name: String) {
@@ -29,7 +29,14 @@ final class BenchCLITests: CLITestCase {
         XCTAssertEqual(keys.members.map(\.key), ["p50", "p99", "p99_during_refit"])
         for key in ["p50", "p99", "p99_during_refit"] { positiveOrNull(keys[key], "key_to_frame_ms.\(key)") }
         positiveOrNull(object["refit_s"], "refit_s")
-        positiveOrNull(object["export_s"], "export_s")
+        let export = try XCTUnwrap(object["export"]?.objectValue)
+        XCTAssertEqual(export.members.map(\.key), ["winnow_s", "python_s", "ratio", "over_import"])
+        XCTAssertGreaterThan(export["winnow_s"]?.doubleValue ?? -1, 0, "winnow's export is always measured")
+        for key in ["python_s", "ratio", "over_import"] { positiveOrNull(export[key], "export.\(key)") }
+        XCTAssertEqual(export["python_s"]?.isNull, export["ratio"]?.isNull, "a ratio exactly when both times are there")
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
+            XCTAssertFalse(export["python_s"]?.isNull ?? true, "the Python export ran")
+        }
         let rss = try XCTUnwrap(object["peak_rss_mb"]?.objectValue)
         XCTAssertFalse(rss.members.isEmpty)
         for member in rss.members { positiveOrNull(member.value, "peak_rss_mb.\(member.key)") }
@@ -37,7 +44,7 @@ final class BenchCLITests: CLITestCase {
 
     func testTableNamesEachFigureWithItsTarget() throws {
         let outcome = try succeed(["bench", "--items", "200", "--runs", "1", "--saves", "10"])
-        for figure in ["import: ratio (python / winnow)", "first_item_s", "save_next_ms p99", "key_to_frame_ms p99 during refit", "refit_s", "export_s", "peak_rss_mb"] {
+        for figure in ["import: ratio (python / winnow)", "first_item_s", "save_next_ms p99", "key_to_frame_ms p99 during refit", "refit_s", "export: ratio (python / winnow)", "export: time over the import's", "peak_rss_mb"] {
             XCTAssertTrue(outcome.stdout.contains(figure), "\(figure) in\n\(outcome.stdout)")
         }
         XCTAssertTrue(outcome.stdout.contains(">= 3"))

@@ -206,11 +206,15 @@ struct Bench {
             results.context.append(("keys timed during refit", "\(during.count) over \(fmt(refit.seconds)) s of refit"))
         }
 
-        // 5. Export of everything, in a child process.
-        var exportTimes: [Double] = []
-        var exportRSS: [Double] = []
+        // 5. Export of everything, in a child process, and the plain-Python export of the same database.
+        var exportTimes: [Double] = [], pythonExportTimes: [Double] = []
+        var exportRSS: [Double] = [], pythonExportRSS: [Double] = []
+        let exportScript = baselineScript.map { (($0 as NSString).deletingLastPathComponent as NSString).appendingPathComponent("bench_export_baseline.py") }
+            .flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+        if exportScript == nil { results.context.append(("python export baseline", "not available: scripts/bench_export_baseline.py not found")) }
+        var pythonExportFailed = python == nil
         for r in 0..<runs {
-            say("export run \(r + 1)/\(runs)")
+            say("export run \(r + 1)/\(runs): winnow")
             let out = path("export-\(r).json")
             let e = try BenchProcess.run(winnow, ["export", "--format", "llava", "--out", out, "--rubric", rubricPath, "--db", db], workingFolder: folder)
             guard e.status == 0 else { throw ValidationError("winnow export failed: \(e.stderr)") }
@@ -218,9 +222,23 @@ struct Bench {
             exportRSS.append(e.peakRSSMB)
             try? FileManager.default.removeItem(atPath: out)
             try? FileManager.default.removeItem(atPath: out + ".manifest.json")
+            if let python, let script = exportScript, !pythonExportFailed {
+                say("export run \(r + 1)/\(runs): python baseline")
+                let p = try BenchProcess.run(python, [script, db, out], workingFolder: folder)
+                if p.status == 0 {
+                    pythonExportTimes.append(p.seconds)
+                    pythonExportRSS.append(p.peakRSSMB)
+                } else {
+                    pythonExportFailed = true
+                    results.context.append(("python export baseline", "not available: it failed: \(p.stderr.split(separator: "\n").last ?? "")"))
+                }
+                try? FileManager.default.removeItem(atPath: out)
+            }
         }
         results.exportSeconds = BenchStats.median(exportTimes)
+        results.exportPythonSeconds = pythonExportFailed ? nil : BenchStats.median(pythonExportTimes)
         results.peakRSSMB.append(("export", exportRSS.max()))
+        results.peakRSSMB.append(("export_python", pythonExportFailed ? nil : pythonExportRSS.max()))
         return results
     }
 
