@@ -15,6 +15,8 @@ public struct BenchResults: Sendable, Equatable {
     public var refitSeconds: Double?
     public var exportSeconds: Double?
     public var exportPythonSeconds: Double?
+    /// The first feature computation for the whole pool (not part of refit_s).
+    public var featureSeconds: Double?
     /// Peak resident memory per step, in the order the steps ran.
     public var peakRSSMB: [(step: String, mb: Double?)] = []
     /// Figures shown in the table for context but not part of the JSON (data size, feature time, …).
@@ -69,7 +71,7 @@ public struct BenchResults: Sendable, Equatable {
     // MARK: JSON
 
     /// `{"items", "runs", "import": {"winnow_s", "python_s", "ratio"}, "first_item_s", "save_next_ms": {"p50", "p99"},
-    /// "key_to_frame_ms": {"p50", "p99", "p99_during_refit"}, "refit_s", "export": {"winnow_s", "python_s", "ratio",
+    /// "key_to_frame_ms": {"p50", "p99", "p99_during_refit"}, "refit_s", "features_s", "export": {"winnow_s", "python_s", "ratio",
     /// "over_import"}, "peak_rss_mb": {STEP: MB}}`.
     public func json() -> JSONValue {
         func num(_ v: Double?, _ places: Int) -> JSONValue { v.map { .number(BenchResults.round($0, places)) } ?? .null }
@@ -85,6 +87,7 @@ public struct BenchResults: Sendable, Equatable {
                 "p50": num(keyToFrameMs?.p50, 3), "p99": num(keyToFrameMs?.p99, 3), "p99_during_refit": num(keyToFrameDuringRefitP99Ms, 3),
             ])),
             "refit_s": num(refitSeconds, 3),
+            "features_s": num(featureSeconds, 2),
             "export": .object(JSONObject([
                 "winnow_s": num(exportSeconds, 3), "python_s": num(exportPythonSeconds, 3), "ratio": num(exportRatio, 2),
                 "over_import": num(exportOverImport, 2),
@@ -116,6 +119,7 @@ public struct BenchResults: Sendable, Equatable {
         row("key_to_frame_ms p99", keyToFrameMs?.p99, " ms", places: 3, target: "< 16 ms", pass: { $0 < Targets.keyToFrameP99Ms })
         row("key_to_frame_ms p99 during refit", keyToFrameDuringRefitP99Ms, " ms", places: 3, target: "< 16 ms", pass: { $0 < Targets.keyToFrameP99Ms })
         row("refit_s (refit + re-rank)", refitSeconds, " s", places: 3, target: "< 2 s", pass: { $0 < Targets.refitSeconds })
+        row("features_s (first computation, all items)", featureSeconds, " s", places: 2)
         row("export: winnow (llava, all items)", exportSeconds, " s", places: 2)
         row("export: python baseline", exportPythonSeconds, " s", places: 2)
         row("export: ratio (python / winnow)", exportRatio, "x", places: 2, target: ">= 3", pass: { $0 >= Targets.exportRatio })
@@ -164,5 +168,78 @@ public enum BenchStats {
     public static func percentiles(_ values: [Double]) -> BenchResults.Percentiles? {
         guard let p50 = percentile(values, 50), let p99 = percentile(values, 99) else { return nil }
         return .init(p50: p50, p99: p99)
+    }
+}
+
+/// `winnow bench` at a large pool beside a reference size (158,000 by default): the cost per item of each
+/// step that touches every item, at both sizes, and whether it grew by more than the allowed share.
+public struct BenchScale: Sendable {
+    public var reference: BenchResults
+    public var large: BenchResults
+    /// The allowed growth of a per-item cost (0.2: within 20%).
+    public static let allowedGrowth = 0.2
+
+    public init(reference: BenchResults, large: BenchResults) {
+        self.reference = reference
+        self.large = large
+    }
+
+    public struct Figure: Sendable, Equatable {
+        public var name: String
+        /// Microseconds per item at the reference size and at the large size.
+        public var referenceMicroseconds: Double?
+        public var largeMicroseconds: Double?
+        /// large / reference − 1.
+        public var growth: Double? {
+            guard let r = referenceMicroseconds, let l = largeMicroseconds, r > 0 else { return nil }
+            return l / r - 1
+        }
+        public var passes: Bool? { growth.map { $0 <= BenchScale.allowedGrowth } }
+    }
+
+    /// The steps whose cost is per item: import, the first feature computation, export.
+    public var figures: [Figure] {
+        func perItem(_ seconds: Double?, _ results: BenchResults) -> Double? {
+            seconds.map { $0 / Double(max(1, results.items)) * 1e6 }
+        }
+        let steps: [(String, (BenchResults) -> Double?)] = [
+            ("import", { $0.importWinnowSeconds }), ("features", { $0.featureSeconds }), ("export", { $0.exportSeconds }),
+        ]
+        return steps.map { name, seconds in
+            Figure(name: name, referenceMicroseconds: perItem(seconds(reference), reference), largeMicroseconds: perItem(seconds(large), large))
+        }
+    }
+
+    /// `{"reference_items", "items", "per_item_us": {STEP: {"reference", "large", "growth", "pass"}}}`.
+    public func json() -> JSONValue {
+        func num(_ v: Double?, _ places: Int) -> JSONValue { v.map { .number(BenchResults.round($0, places)) } ?? .null }
+        return .object(JSONObject([
+            "reference_items": .number(reference.items), "items": .number(large.items),
+            "per_item_us": .object(JSONObject(figures.map { f in
+                JSONObject.Member(key: f.name, value: .object(JSONObject([
+                    "reference": num(f.referenceMicroseconds, 2), "large": num(f.largeMicroseconds, 2),
+                    "growth": num(f.growth, 3), "pass": f.passes.map(JSONValue.bool) ?? .null,
+                ])))
+            })),
+        ]))
+    }
+
+    /// The side-by-side table: per-item cost at both sizes, the growth, and pass or FAIL.
+    public func table() -> String {
+        var lines = ["cost per item: \(reference.items) items beside \(large.items) (target: growth at most \(Int(Self.allowedGrowth * 100))%)"]
+        let header = ["step", "µs/item at \(reference.items)", "µs/item at \(large.items)", "growth", "result"]
+        var rows = [header]
+        for f in figures {
+            func us(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "not available" }
+            rows.append([f.name, us(f.referenceMicroseconds), us(f.largeMicroseconds),
+                         f.growth.map { String(format: "%+.0f%%", $0 * 100) } ?? "", f.passes.map { $0 ? "pass" : "FAIL" } ?? ""])
+        }
+        let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max()! }
+        for (i, r) in rows.enumerated() {
+            lines.append(r.enumerated().map { c, v in v + String(repeating: " ", count: widths[c] - v.count) }.joined(separator: "  ")
+                .trimmingCharacters(in: .whitespaces))
+            if i == 0 { lines.append(String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))) }
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 }

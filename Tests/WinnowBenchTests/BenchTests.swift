@@ -103,12 +103,36 @@ final class BenchTests: XCTestCase {
         XCTAssertEqual(json, """
             {"items":158000,"runs":3,"import":{"winnow_s":2,"python_s":null,"ratio":null},"first_item_s":null,\
             "save_next_ms":{"p50":null,"p99":null},"key_to_frame_ms":{"p50":null,"p99":null,"p99_during_refit":null},\
-            "refit_s":null,"export":{"winnow_s":null,"python_s":null,"ratio":null,"over_import":null},\
+            "refit_s":null,"features_s":null,"export":{"winnow_s":null,"python_s":null,"ratio":null,"over_import":null},\
             "peak_rss_mb":{"import_winnow":500,"export":null}}
             """)
         let table = results.table()
         XCTAssertTrue(table.contains("not available"))
         XCTAssertFalse(table.contains("pass"))
+    }
+
+    func testScaleComparesTheCostPerItemAndAllowsTwentyPercent() throws {
+        var small = BenchResults(items: 158_000, runs: 1)
+        small.importWinnowSeconds = 3.16     // 20 µs an item
+        small.featureSeconds = 15.8          // 100 µs
+        small.exportSeconds = 6.32           // 40 µs
+        var large = BenchResults(items: 1_000_000, runs: 1)
+        large.importWinnowSeconds = 23       // 23 µs: +15%
+        large.featureSeconds = 130           // 130 µs: +30%
+        let scale = BenchScale(reference: small, large: large)
+        let figures = Dictionary(uniqueKeysWithValues: scale.figures.map { ($0.name, $0) })
+        XCTAssertEqual(scale.figures.map(\.name), ["import", "features", "export"])
+        XCTAssertEqual(try XCTUnwrap(figures["import"]?.referenceMicroseconds), 20, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(figures["import"]?.growth), 0.15, accuracy: 1e-9)
+        XCTAssertEqual(figures["import"]?.passes, true)
+        XCTAssertEqual(figures["features"]?.passes, false)
+        XCTAssertNil(figures["export"]?.growth, "not measured at 1M: no verdict")
+        let table = scale.table()
+        XCTAssertTrue(table.contains("+15%") && table.contains("+30%") && table.contains("FAIL") && table.contains("not available"), table)
+        let json = try XCTUnwrap(scale.json().objectValue)
+        XCTAssertEqual(json["reference_items"]?.doubleValue, 158_000)
+        XCTAssertEqual(json["per_item_us"]?.objectValue?["features"]?.objectValue?["pass"], .bool(false))
+        XCTAssertEqual(json["per_item_us"]?.objectValue?["export"]?.objectValue?["pass"], .null)
     }
 
     func testRatioAndVerdicts() {

@@ -8,7 +8,7 @@ final class BenchCLITests: CLITestCase {
         let outcome = try succeed(["bench", "--items", "300", "--runs", "1", "--saves", "20", "--json"])
         let object = try XCTUnwrap(json(outcome.stdout).objectValue)
         XCTAssertEqual(object.members.map(\.key),
-                       ["items", "runs", "import", "first_item_s", "save_next_ms", "key_to_frame_ms", "refit_s", "export", "peak_rss_mb"])
+                       ["items", "runs", "import", "first_item_s", "save_next_ms", "key_to_frame_ms", "refit_s", "features_s", "export", "peak_rss_mb"])
         XCTAssertEqual(object["items"]?.doubleValue, 300)
         XCTAssertEqual(object["runs"]?.doubleValue, 1)
         func positiveOrNull(_ value: JSONValue?, _ name: String) {
@@ -40,6 +40,29 @@ final class BenchCLITests: CLITestCase {
         let rss = try XCTUnwrap(object["peak_rss_mb"]?.objectValue)
         XCTAssertFalse(rss.members.isEmpty)
         for member in rss.members { positiveOrNull(member.value, "peak_rss_mb.\(member.key)") }
+    }
+
+    func testAboveTheReferenceSizeTheBenchRunsBothAndComparesTheCostPerItem() throws {
+        let outcome = try succeed(["bench", "--items", "300", "--reference-items", "150", "--runs", "1", "--saves", "10", "--json"])
+        let object = try XCTUnwrap(json(outcome.stdout).objectValue)
+        XCTAssertEqual(object["items"]?.doubleValue, 300)
+        XCTAssertEqual(object["reference"]?.objectValue?["items"]?.doubleValue, 150)
+        let scale = try XCTUnwrap(object["scale"]?.objectValue)
+        XCTAssertEqual(scale["reference_items"]?.doubleValue, 150)
+        let perItem = try XCTUnwrap(scale["per_item_us"]?.objectValue)
+        XCTAssertEqual(perItem.keys, ["import", "features", "export"])
+        for step in perItem.members {
+            let figure = try XCTUnwrap(step.value.objectValue)
+            XCTAssertEqual(figure.keys, ["reference", "large", "growth", "pass"])
+            XCTAssertGreaterThan(figure["reference"]?.doubleValue ?? -1, 0, step.key)
+            XCTAssertGreaterThan(figure["large"]?.doubleValue ?? -1, 0, step.key)
+            XCTAssertNotNil(figure["pass"]?.boolValue, step.key)
+        }
+        let table = try succeed(["bench", "--items", "200", "--reference-items", "100", "--runs", "1", "--saves", "10"]).stdout
+        XCTAssertTrue(table.contains("winnow bench: 100 items") && table.contains("winnow bench: 200 items"), table)
+        XCTAssertTrue(table.contains("cost per item: 100 items beside 200 (target: growth at most 20%)"), table)
+        let below = try succeed(["bench", "--items", "150", "--runs", "1", "--saves", "10", "--json"]).stdout
+        XCTAssertNil(try json(below).objectValue?["scale"], "no reference run at or below the reference size")
     }
 
     func testTableNamesEachFigureWithItsTarget() throws {

@@ -31,14 +31,31 @@ public struct RecordBuilder: Sendable {
         self.system = system
     }
 
-    /// A LLaVA record: the original bytes when the unit is a whole LLaVA record and nothing is added;
-    /// otherwise JSON built from the original (key order and number text kept) or from the item.
+    static func isJSONSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+
+    /// A LLaVA record: the original bytes when the unit is a whole LLaVA record and nothing is added (then
+    /// `value` is null); otherwise `value`, JSON built from the original (key order and number text kept) or
+    /// from the item.
     public func llava(_ unit: ExportUnit) -> (bytes: Data?, value: JSONValue) {
         let item = unit.items[0]
-        let isWholeRecord = unit.format == ExportFormat.llava.rawValue && item.part.isEmpty && !unit.groupWinner
+        // A whole record goes out as the bytes it came in (the import parsed it as a JSON object), unparsed.
+        if isWholeRecord(unit), !withCaptions, item.original.first(where: { !Self.isJSONSpace($0) }) == UInt8(ascii: "{") {
+            return (item.original, .null)
+        }
+        return (nil, llavaValue(unit))
+    }
+
+    private func isWholeRecord(_ unit: ExportUnit) -> Bool {
+        unit.format == ExportFormat.llava.rawValue && unit.items[0].part.isEmpty && !unit.groupWinner
+    }
+
+    /// The LLaVA record as JSON (what `llava` writes when it cannot write the bytes as they are).
+    func llavaValue(_ unit: ExportUnit) -> JSONValue {
+        let item = unit.items[0]
+        let isWholeRecord = isWholeRecord(unit)
         if isWholeRecord, var object = (try? JSONParser.parse(item.original))?.objectValue {
             if withCaptions { object["captions"] = .array(item.captions.map(JSONValue.string)) }
-            return (withCaptions ? nil : item.original, .object(object))
+            return .object(object)
         }
         if unit.assembled, var object = (try? JSONParser.parse(item.original))?.objectValue {
             // The record with each candidate turn's list replaced by its chosen candidate.
@@ -59,14 +76,14 @@ public struct RecordBuilder: Sendable {
                 object["conversations"] = .array(turns)
             }
             if withCaptions { object["captions"] = .array(item.captions.map(JSONValue.string)) }
-            return (nil, .object(object))
+            return .object(object)
         }
         var object = JSONObject()
         object["id"] = .string(unit.key)
         if let image = item.image { object["image"] = .string(image) }
         object["conversations"] = .array(conversation(item.turns, image: item.image != nil))
         if withCaptions { object["captions"] = .array(item.captions.map(JSONValue.string)) }
-        return (nil, .object(object))
+        return .object(object)
     }
 
     /// Turns as LLaVA writes them, from human, with `<image>\n` before the first human turn's text.
@@ -100,7 +117,7 @@ public struct RecordBuilder: Sendable {
     }
 
     public func jsonl(_ unit: ExportUnit) -> JSONValue {
-        guard case .object(var object) = llava(unit).value else { return .null }
+        guard case .object(var object) = llavaValue(unit) else { return .null }
         object["winnow"] = winnowObject(unit)
         return .object(object)
     }
@@ -188,7 +205,7 @@ public struct RecordBuilder: Sendable {
 
     /// The conversation a unit stands for: an assembled record's turns with its chosen candidates.
     func turns(of unit: ExportUnit) -> [Turn] {
-        guard unit.assembled, let conversations = llava(unit).value.objectValue?["conversations"]?.arrayValue else {
+        guard unit.assembled, let conversations = llavaValue(unit).objectValue?["conversations"]?.arrayValue else {
             return unit.items[0].turns
         }
         return conversations.compactMap { value in

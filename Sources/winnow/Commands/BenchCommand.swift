@@ -36,10 +36,14 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Keep the temporary folder (data, databases) and print its path.")
     var keep = false
 
+    @Option(help: ArgumentHelp("With more items than this, the bench runs at this size too and prints the cost per item at both side by side.", valueName: "n"))
+    var referenceItems = 158_000
+
     func validate() throws {
         if items < 100 { throw ValidationError("--items must be at least 100") }
         if runs < 1 { throw ValidationError("--runs must be at least 1") }
         if saves < 1 { throw ValidationError("--saves must be at least 1") }
+        if referenceItems < 100 { throw ValidationError("--reference-items must be at least 100") }
     }
 
     func run() throws {
@@ -52,11 +56,31 @@ struct BenchCommand: ParsableCommand {
                 try? FileManager.default.removeItem(atPath: folder)
             }
         }
-        let results = try Bench(items: items, runs: runs, saves: saves, folder: folder, baselineScript: baseline ?? Bench.findBaselineScript(), say: say).run()
+        let script = baseline ?? Bench.findBaselineScript()
+        // Above the reference size, the reference first, in its own folder (removed before the large run).
+        var reference: BenchResults?
+        if items > referenceItems {
+            say("reference run at \(referenceItems) items")
+            let referenceFolder = (folder as NSString).appendingPathComponent("reference")
+            reference = try Bench(items: referenceItems, runs: runs, saves: saves, folder: referenceFolder, baselineScript: script, say: say).run()
+            if !keep { try? FileManager.default.removeItem(atPath: referenceFolder) }
+            say("run at \(items) items")
+        }
+        let results = try Bench(items: items, runs: runs, saves: saves, folder: folder, baselineScript: script, say: say).run()
+        let scale = reference.map { BenchScale(reference: $0, large: results) }
         if json {
-            Output.json(results.json())
+            var object = results.json().objectValue ?? JSONObject()
+            if let scale, let reference {
+                object["reference"] = reference.json()
+                object["scale"] = scale.json()
+            }
+            Output.json(.object(object))
         } else {
+            if let reference {
+                print(reference.table())
+            }
             print(results.table(), terminator: "")
+            if let scale { print("\n" + scale.table(), terminator: "") }
         }
     }
 
@@ -176,7 +200,7 @@ struct Bench {
         try BenchModelSteps.seedLabels(store: store, rubric: rubric, annotator: "bench-oracle", count: labelCount)
         started = BenchProcess.now()
         try FeatureCache.update(store: store)
-        results.context.append(("features for all items (once, not in refit_s)", "\(fmt(BenchProcess.now() - started)) s"))
+        results.featureSeconds = BenchProcess.now() - started
         let matrix = FeatureMatrix()
         started = BenchProcess.now()
         let first = try BenchModelSteps.refitAndRerank(store: store, rubric: rubric, matrix: matrix)
