@@ -161,7 +161,10 @@ public struct Exporter {
         let (items, formats) = try store.read { db -> ([Item], [Int64: String]) in
             // Without the original bytes: they are read one record at a time while writing, so the pool is
             // never held twice (once parsed, once as bytes).
-            let items = try Item.allWithoutOriginals(db)
+            // A LLaVA export without best-per-group (whose winners are rebuilt from their turns) writes whole
+            // LLaVA records as their bytes: their turns are not read at all.
+            let items = try Item.allWithoutOriginals(
+                db, turnsOnlyWhereLLaVANeedsThem: options.format == .llava && !options.stages.contains(.bestPerGroup))
             let formats = try Item.sourceFormats(db).mapValues { $0 ?? ExportFormat.llava.rawValue }
             return (items, formats)
         }

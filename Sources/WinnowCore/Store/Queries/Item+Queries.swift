@@ -104,12 +104,18 @@ extension Item {
     }
 
     /// Every item in id order, with empty `original` bytes (read them with `OriginalReader`).
-    static func allWithoutOriginals(_ db: Database) throws -> [Item] {
+    /// With `turnsOnlyWhereLLaVANeedsThem`, the turns of items a LLaVA export writes as their record's bytes
+    /// (whole records of LLaVA files: no candidate turn, no part) are left empty, unread: an export of
+    /// every item then never decodes (or holds) their text.
+    static func allWithoutOriginals(_ db: Database, turnsOnlyWhereLLaVANeedsThem: Bool = false) throws -> [Item] {
         try Item.fetchAll(db, sql: """
-            SELECT id, key, group_key, image, captions, turns, fields, source_name, record_index, part, source_file_id,
-                   turn_index, candidate_index, X'' AS original, content_hash
-            FROM item ORDER BY id
-            """)
+            SELECT i.id, i.key, i.group_key, i.image, i.captions,
+                   CASE WHEN ? = 0 OR i.turn_index IS NOT NULL OR i.part != '' OR coalesce(s.format, 'llava') != 'llava'
+                        THEN i.turns ELSE '[]' END AS turns,
+                   i.fields, i.source_name, i.record_index, i.part, i.source_file_id,
+                   i.turn_index, i.candidate_index, X'' AS original, i.content_hash
+            FROM item i LEFT JOIN source_file s ON s.id = i.source_file_id ORDER BY i.id
+            """, arguments: [turnsOnlyWhereLLaVANeedsThem])
     }
 
     /// The format of each item's source file (nil when it has none), by item id.
