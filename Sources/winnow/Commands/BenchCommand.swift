@@ -139,9 +139,8 @@ struct Bench {
         let python = BenchProcess.onPath("python3")
         if baselineScript == nil { results.context.append(("python baseline", "not available: scripts/bench_baseline.py not found")) }
         if python == nil { results.context.append(("python baseline", "not available: python3 not on PATH")) }
-        var winnowTimes: [Double] = [], pythonTimes: [Double] = []
-        var winnowRSS: [Double] = [], pythonRSS: [Double] = []
-        var pythonFailed = false
+        var winnowTimes: [Double] = [], winnowRSS: [Double] = []
+        var pythonImport = PythonBaseline(python: python, name: "python baseline")
         for r in 0..<runs {
             let db = path("import-\(r).sqlite")
             say("import run \(r + 1)/\(runs): winnow")
@@ -150,24 +149,18 @@ struct Bench {
             winnowTimes.append(outcome.seconds)
             winnowRSS.append(outcome.peakRSSMB)
             removeDatabase(db)
-            if let python, let script = baselineScript, !pythonFailed {
+            if let script = baselineScript, python != nil {
                 say("import run \(r + 1)/\(runs): python baseline")
                 let pdb = path("python-\(r).sqlite")
-                let p = try BenchProcess.run(python, [script, data.dataPath, pdb], workingFolder: folder)
-                if p.status == 0 {
-                    pythonTimes.append(p.seconds)
-                    pythonRSS.append(p.peakRSSMB)
-                } else {
-                    pythonFailed = true
-                    results.context.append(("python baseline", "not available: it failed: \(p.stderr.split(separator: "\n").last ?? "")"))
-                }
+                try pythonImport.run(script, [data.dataPath, pdb], folder: folder)
                 removeDatabase(pdb)
             }
         }
         results.importWinnowSeconds = BenchStats.median(winnowTimes)
-        results.importPythonSeconds = pythonFailed ? nil : BenchStats.median(pythonTimes)
+        results.importPythonSeconds = pythonImport.medianSeconds
         results.peakRSSMB.append(("import_winnow", winnowRSS.max()))
-        results.peakRSSMB.append(("import_python", pythonFailed ? nil : pythonRSS.max()))
+        results.peakRSSMB.append(("import_python", pythonImport.peakRSSMB))
+        if let failure = pythonImport.failure { results.context.append(failure) }
 
         // The database the other steps use: the same file imported with its captions.
         let db = path("bench.sqlite")
@@ -231,12 +224,11 @@ struct Bench {
         }
 
         // 5. Export of everything, in a child process, and the plain-Python export of the same database.
-        var exportTimes: [Double] = [], pythonExportTimes: [Double] = []
-        var exportRSS: [Double] = [], pythonExportRSS: [Double] = []
+        var exportTimes: [Double] = [], exportRSS: [Double] = []
+        var pythonExport = PythonBaseline(python: python, name: "python export baseline")
         let exportScript = baselineScript.map { (($0 as NSString).deletingLastPathComponent as NSString).appendingPathComponent("bench_export_baseline.py") }
             .flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
         if exportScript == nil { results.context.append(("python export baseline", "not available: scripts/bench_export_baseline.py not found")) }
-        var pythonExportFailed = python == nil
         for r in 0..<runs {
             say("export run \(r + 1)/\(runs): winnow")
             let out = path("export-\(r).json")
@@ -246,29 +238,51 @@ struct Bench {
             exportRSS.append(e.peakRSSMB)
             try? FileManager.default.removeItem(atPath: out)
             try? FileManager.default.removeItem(atPath: out + ".manifest.json")
-            if let python, let script = exportScript, !pythonExportFailed {
+            if let script = exportScript, python != nil {
                 say("export run \(r + 1)/\(runs): python baseline")
-                let p = try BenchProcess.run(python, [script, db, out], workingFolder: folder)
-                if p.status == 0 {
-                    pythonExportTimes.append(p.seconds)
-                    pythonExportRSS.append(p.peakRSSMB)
-                } else {
-                    pythonExportFailed = true
-                    results.context.append(("python export baseline", "not available: it failed: \(p.stderr.split(separator: "\n").last ?? "")"))
-                }
+                try pythonExport.run(script, [db, out], folder: folder)
                 try? FileManager.default.removeItem(atPath: out)
             }
         }
         results.exportSeconds = BenchStats.median(exportTimes)
-        results.exportPythonSeconds = pythonExportFailed ? nil : BenchStats.median(pythonExportTimes)
+        results.exportPythonSeconds = pythonExport.medianSeconds
         results.peakRSSMB.append(("export", exportRSS.max()))
-        results.peakRSSMB.append(("export_python", pythonExportFailed ? nil : pythonExportRSS.max()))
+        results.peakRSSMB.append(("export_python", pythonExport.peakRSSMB))
+        if let failure = pythonExport.failure { results.context.append(failure) }
         return results
     }
 
     private func removeDatabase(_ db: String) {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
     }
+}
+
+/// Runs of a plain-Python baseline script: their times and peak memory, until one fails (then no figure).
+struct PythonBaseline {
+    let python: String?
+    let name: String
+    private var seconds: [Double] = []
+    private var rss: [Double] = []
+    private(set) var failure: (name: String, value: String)?
+
+    init(python: String?, name: String) {
+        self.python = python
+        self.name = name
+    }
+
+    mutating func run(_ script: String, _ arguments: [String], folder: String) throws {
+        guard let python, failure == nil else { return }
+        let outcome = try BenchProcess.run(python, [script] + arguments, workingFolder: folder)
+        if outcome.status == 0 {
+            seconds.append(outcome.seconds)
+            rss.append(outcome.peakRSSMB)
+        } else {
+            failure = (name, "not available: it failed: \(outcome.stderr.split(separator: "\n").last ?? "")")
+        }
+    }
+
+    var medianSeconds: Double? { failure == nil ? BenchStats.median(seconds) : nil }
+    var peakRSSMB: Double? { failure == nil ? rss.max() : nil }
 }
 
 /// Refits (and re-ranks) once on its own thread with its own feature matrix, as the label command's worker does.
