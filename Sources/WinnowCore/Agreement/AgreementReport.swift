@@ -101,11 +101,16 @@ public struct AgreementReport: Sendable, Equatable {
         ]))
     }
 
-    public static func make(labels: [AgreementLabel], rubric: Rubric, options: AgreementOptions = AgreementOptions()) -> AgreementReport {
+    /// `progress` is told (criteria done, criteria in all) as each criterion's statistics are done.
+    public static func make(labels: [AgreementLabel], rubric: Rubric, options: AgreementOptions = AgreementOptions(),
+                            progress: ((Int, Int) -> Void)? = nil) -> AgreementReport {
         let annotatorLabels = labels.filter { $0.role == .annotator }
         let goldLabels = labels.filter { $0.role == .gold }
         var reports: [CriterionReport] = []
-        for criterion in rubric.criteria where options.criterion == nil || options.criterion == criterion.id {
+        let criteria = rubric.criteria.filter { options.criterion == nil || options.criterion == $0.id }
+        progress?(0, criteria.count)
+        for criterion in criteria {
+            defer { progress?(reports.count, criteria.count) }
             let scale = AgreementScale(criterion)
             let table = ratingTable(annotatorLabels, criterion: criterion)
             let agreement = Agreement.criterion(

@@ -44,7 +44,17 @@ struct ModelReportCommand: ParsableCommand {
         let database = try store.openExisting()
         let rubric = try self.rubric.map { try Rubric.load(path: $0) }
         if let rubric, let warning = try RubricScope.check(database, rubric: rubric) { Output.error(warning) }
-        guard let report = try ModelReport.make(store: database, rubric: rubric, folds: folds, seed: seed) else {
+        let made: ModelReport?
+        do {
+            made = try ModelReport.make(store: database, rubric: rubric, folds: folds, seed: seed, progress: { done, total in
+                Output.progress(label: "cross-validating", fraction: Double(done) / Double(max(1, total)))
+            })
+            Output.endProgress()
+        } catch {
+            Output.endProgress()
+            throw error
+        }
+        guard let report = made else {
             if json {
                 Output.json(.object(JSONObject([
                     "model_version": .null, "labels": .number(0), "cv": .null, "explored": .null, "learning_curve": .array([]),

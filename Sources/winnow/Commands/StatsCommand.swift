@@ -59,7 +59,9 @@ struct StatsCommand: ParsableCommand {
         let report = AgreementReport.make(
             labels: labels, rubric: rubric,
             options: AgreementOptions(criterion: criterion, seed: seed, byAnnotator: by.contains(.annotator), byWeek: by.contains(.week),
-                                      controlMinAgreement: try Config(store: database).double(.controlMinAgreement)))
+                                      controlMinAgreement: try Config(store: database).double(.controlMinAgreement)),
+            progress: { done, total in Output.progress(label: "agreement", fraction: Double(done) / Double(max(1, total))) })
+        Output.endProgress()
         if json {
             Output.json(report.json)
         } else {

@@ -192,13 +192,15 @@ public enum CrossValidation {
         public var foldsFitted: Int
     }
 
+    /// `foldDone` is told after each fold (fitted or not), for progress.
     public static func run(labels: [TargetLabel], rubric: Rubric, matrix: FeatureMatrix, foldOf: [Int64: Int], k: Int,
-                           options: RewardModel.Options) -> Result {
+                           options: RewardModel.Options, foldDone: () -> Void = {}) -> Result {
         let targets = Targets.compute(labels: labels, rubric: rubric, useImported: options.useImported)
         let items = targets.keys.filter { matrix.row[$0] != nil && foldOf[$0] != nil }.sorted()
         var predictions: [Int64: [String: Estimate]] = [:]
         var fitted = 0
         for f in 0..<k {
+            defer { foldDone() }
             let heldOut = items.filter { foldOf[$0] == f }
             guard !heldOut.isEmpty else { continue }
             let train = labels.filter { foldOf[$0.itemId] != f }

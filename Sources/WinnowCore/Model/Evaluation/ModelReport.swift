@@ -42,8 +42,9 @@ public struct ModelReport: Sendable {
 
     /// The report for the current model, or nil when there is none. `rubric` overrides the model's own
     /// (from `model_version.rubric_hash`). `seed` defaults to the config's seed.
+    /// `progress` is told (fits done, fits in all): one per fold of each learning-curve share, and the final fit.
     public static func make(store: Store, rubric: Rubric? = nil, folds k: Int = 5, seed: UInt64? = nil,
-                            topCount: Int = 10) throws -> ModelReport? {
+                            topCount: Int = 10, progress: ((Int, Int) -> Void)? = nil) throws -> ModelReport? {
         guard let version = try ModelVersion.current(store: store) else { return nil }
         let seed = try seed ?? UInt64(Config(store: store).integer(.seed))
         let useImported = version.metrics.objectValue?["use_imported"]?.boolValue ?? false
@@ -58,13 +59,16 @@ public struct ModelReport: Sendable {
         var options = RewardModel.Options(useImported: useImported)
         options.seed = seed
         return evaluate(labels: labels, rubric: rubric, matrix: matrix, items: items, explored: explored, folds: k, seed: seed,
-                        options: options, modelVersion: version.id, topCount: topCount)
+                        options: options, modelVersion: version.id, topCount: topCount, progress: progress)
     }
 
     /// The report from labels and features in memory (what `make` reads from the database).
     public static func evaluate(labels: [TargetLabel], rubric: Rubric, matrix: FeatureMatrix, items: [Int64: EvaluationItem],
                                 explored: Set<Int64>, folds k: Int, seed: UInt64, options: RewardModel.Options,
-                                modelVersion: Int64, topCount: Int = 10) -> ModelReport {
+                                modelVersion: Int64, topCount: Int = 10, progress: ((Int, Int) -> Void)? = nil) -> ModelReport {
+        let fits = shares.count * k + 1
+        var fitsDone = 0
+        progress?(0, fits)
         let targets = Targets.compute(labels: labels, rubric: rubric, useImported: options.useImported)
         let labeled = targets.keys.filter { matrix.row[$0] != nil && items[$0] != nil }.sorted()
         var perItem: [Int64: Int] = [:]
@@ -76,7 +80,10 @@ public struct ModelReport: Sendable {
         var full: CrossValidation.Result?
         for share in shares {
             let subset = share >= 1 ? labels : CrossValidation.subsample(labels: labels, share: share, seed: seed)
-            let result = CrossValidation.run(labels: subset, rubric: rubric, matrix: matrix, foldOf: foldOf, k: k, options: options)
+            let result = CrossValidation.run(labels: subset, rubric: rubric, matrix: matrix, foldOf: foldOf, k: k, options: options) {
+                fitsDone += 1
+                progress?(fitsDone, fits)
+            }
             if share >= 1 { full = result }
             let metrics = EvaluationMetrics.compute(items: result.items, predictions: result.predictions, targets: result.targets,
                                                     specs: result.specs, groupOf: groupOf)
@@ -101,6 +108,7 @@ public struct ModelReport: Sendable {
                 .sorted { abs(overall.weights[$0]) != abs(overall.weights[$1]) ? abs(overall.weights[$0]) > abs(overall.weights[$1]) : $0 < $1 }
             top = columns.prefix(topCount).map { Feature(name: featureName(column: $0, matrix: matrix), weight: overall.weights[$0]) }
         }
+        progress?(fits, fits)
         return ModelReport(
             modelVersion: modelVersion, rubricName: rubric.name, labels: labeled.count, folds: k, seed: seed, cv: cv,
             explored: exploredMetrics, exploredLabeled: labeled.filter { explored.contains($0) }.count, learningCurve: curve,
