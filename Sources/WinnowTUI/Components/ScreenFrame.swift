@@ -70,9 +70,16 @@ public enum ScreenFrame {
         let y = (grid.height - height) / 2
         grid.fill(Rect(x: x, y: y, width: width, height: height), style: Theme.overlay)
         grid.put(" \(title) ", x: x + 2, y: y, style: Theme.overlay.with(attributes: [.bold]))
-        for (i, hint) in hints.enumerated() where y + 2 + i < y + height - 1 {
+        // Rows for hints; when some do not fit, the last row says how many are left out.
+        let rows = max(0, height - 3)
+        let shown = hints.count > rows ? max(0, rows - 1) : hints.count
+        for (i, hint) in hints.prefix(shown).enumerated() {
             grid.put(hint.keys, x: x + 2, y: y + 2 + i, style: Theme.overlay.with(attributes: [.bold]))
-            grid.put(hint.help, x: x + 4 + keyWidth, y: y + 2 + i, style: Theme.overlay, maxWidth: width - keyWidth - 6)
+            grid.put(TextWidth.truncate(hint.help, to: width - keyWidth - 6), x: x + 4 + keyWidth, y: y + 2 + i, style: Theme.overlay)
+        }
+        if shown < hints.count, rows > 0 {
+            grid.put(TextWidth.truncate("… \(hints.count - shown) more keys: a taller terminal shows them", to: width - 4),
+                     x: x + 2, y: y + 2 + shown, style: Theme.overlay.with(attributes: [.dim]))
         }
     }
 }

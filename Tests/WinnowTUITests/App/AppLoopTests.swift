@@ -164,6 +164,22 @@ final class AppLoopRunTests: XCTestCase {
     }
 }
 
+final class HelpScreenTests: XCTestCase {
+    func testLongHelpEndsInAnEllipsisAndKeysThatDoNotFitAreCounted() {
+        let hints = (1...30).map { KeyHint(keys: "k\($0)", help: "help number \($0) " + String(repeating: "long ", count: 30), short: "") }
+        let grid = HelpScreen(hints).render(width: 80, height: 24, below: nil)
+        let text = grid.text
+        XCTAssertTrue(text.contains("k1 "), text)
+        XCTAssertTrue(text.split(separator: "\n").contains { $0.contains("help number 1 ") && $0.contains("…") }, "a cut help text ends in …:\n\(text)")
+        // 24 rows: 22 for the box, 19 for hints: 18 shown and a line for the other 13 (31 with Ctrl-L).
+        XCTAssertTrue(text.contains("… 13 more keys: a taller terminal shows them"), text)
+        XCTAssertTrue(text.contains("k18 ") && !text.contains("k19 "), text)
+        let roomy = HelpScreen(Array(hints.prefix(5))).render(width: 200, height: 60, below: nil).text
+        XCTAssertFalse(roomy.contains("more keys"), roomy)
+        XCTAssertTrue(roomy.contains("Ctrl-L"), roomy)
+    }
+}
+
 final class ChooserScreenTests: XCTestCase {
     func testTypingFiltersArrowsMoveAndEnterChoosesTheEntry() throws {
         var chosen: Int?
