@@ -136,8 +136,9 @@ public struct BenchDataGenerator: Sendable {
         let captions = try BufferedFile(path: captionsPath)
         captions.write("{\"info\": {\"description\": \"winnow bench captions (synthetic)\"}, \"images\": [")
         for index in 0..<items {
+            let imageId = baseImage(index)
             captions.write(index == 0 ? "" : ", ")
-            captions.write("{\"id\": \(baseImage(index)), \"file_name\": \"COCO_train2014_\(Self.pad12(baseImage(index))).jpg\", \"height\": 480, \"width\": 640}")
+            captions.write("{\"id\": \(imageId), \"file_name\": \"COCO_train2014_\(Self.pad12(imageId)).jpg\", \"height\": 480, \"width\": 640}")
         }
         captions.write("], \"annotations\": [")
         var annotation = 0

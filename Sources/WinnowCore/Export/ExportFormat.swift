@@ -31,15 +31,18 @@ public struct RecordBuilder: Sendable {
         self.system = system
     }
 
-    static func isJSONSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
-
     /// A LLaVA record: the original bytes when the unit is a whole LLaVA record and nothing is added (then
     /// `value` is null); otherwise `value`, JSON built from the original (key order and number text kept) or
     /// from the item.
     public func llava(_ unit: ExportUnit) -> (bytes: Data?, value: JSONValue) {
         let item = unit.items[0]
         // A whole record goes out as the bytes it came in (the import parsed it as a JSON object), unparsed.
-        if isWholeRecord(unit), !withCaptions, item.original.first(where: { !Self.isJSONSpace($0) }) == UInt8(ascii: "{") {
+        let opening = item.original.withUnsafeBytes { bytes -> UInt8? in
+            var parser = JSONParser(bytes: bytes)
+            parser.skipWhitespace()
+            return parser.peek
+        }
+        if isWholeRecord(unit), !withCaptions, opening == UInt8(ascii: "{") {
             return (item.original, .null)
         }
         return (nil, llavaValue(unit))

@@ -15,7 +15,7 @@ public final class AppLoop {
     private var size = (width: 120, height: 40)
     private var painted: Grid?
     /// Set by a resize or Ctrl-L: the next paint redraws every cell.
-    public private(set) var redrawRequested = false
+    private var redrawRequested = false
 
     /// Redraws the whole screen on every screen (the app loop takes it before the screens see it).
     public static let redrawKey = Key.ctrl("l")

@@ -102,14 +102,9 @@ struct ExportCommand: ParsableCommand {
         let store = try store.openExisting()
         if let warning = try RubricScope.check(store, rubric: rubric) { Output.error(warning) }
         if !dryRun { options.manifestExtras.append(try Exporter.agreementSection(store: store, rubric: rubric)) }
-        options.progress = { done, total in Output.progress(label: "exporting", fraction: Double(done) / Double(max(1, total))) }
-        let summary: Exporter.Summary
-        do {
-            summary = try Exporter(store: store).run(options)
-            Output.endProgress()
-        } catch {
-            Output.endProgress()
-            throw error
+        let summary = try Output.withProgress("exporting") { report in
+            options.progress = report
+            return try Exporter(store: store).run(options)
         }
         let what = options.format.isPreference ? "pairs" : "records"
         if let plan = summary.plan {

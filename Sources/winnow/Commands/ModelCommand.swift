@@ -44,15 +44,8 @@ struct ModelReportCommand: ParsableCommand {
         let database = try store.openExisting()
         let rubric = try self.rubric.map { try Rubric.load(path: $0) }
         if let rubric, let warning = try RubricScope.check(database, rubric: rubric) { Output.error(warning) }
-        let made: ModelReport?
-        do {
-            made = try ModelReport.make(store: database, rubric: rubric, folds: folds, seed: seed, progress: { done, total in
-                Output.progress(label: "cross-validating", fraction: Double(done) / Double(max(1, total)))
-            })
-            Output.endProgress()
-        } catch {
-            Output.endProgress()
-            throw error
+        let made = try Output.withProgress("cross-validating") { report in
+            try ModelReport.make(store: database, rubric: rubric, folds: folds, seed: seed, progress: report)
         }
         guard let report = made else {
             if json {

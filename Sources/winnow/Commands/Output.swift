@@ -38,6 +38,17 @@ enum Output {
         FileHandle.standardError.write(Data("\r\u{1B}[2K\(label) \(bar) \(percent)%".utf8))
     }
 
+    /// What a long step tells as it goes, (done, total), drawn as the bar labelled `label`.
+    static func progressReporter(_ label: String) -> @Sendable (Int, Int) -> Void {
+        { done, total in progress(label: label, fraction: Double(done) / Double(max(1, total))) }
+    }
+
+    /// Runs `body` with a reporter for the bar labelled `label`, and clears the bar however `body` ends.
+    static func withProgress<T>(_ label: String, _ body: (@escaping @Sendable (Int, Int) -> Void) throws -> T) rethrows -> T {
+        defer { endProgress() }
+        return try body(progressReporter(label))
+    }
+
     static func endProgress() {
         guard stderrIsTerminal else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))

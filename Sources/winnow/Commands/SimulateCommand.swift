@@ -95,10 +95,7 @@ struct SimulateCommand: ParsableCommand {
         guard Double(available) * 0.8 > Double(budget) else {
             throw ValidationError("the pool has \(available) items with an oracle label; --budget \(budget) needs more than \(Int(Double(budget) / 0.8)) (20% are held out)")
         }
-        let result = Simulation.run(pool: pool, options: options, progress: { done, total in
-            Output.progress(label: "simulating", fraction: Double(done) / Double(total))
-        })
-        Output.endProgress()
+        let result = Output.withProgress("simulating") { progress in Simulation.run(pool: pool, options: options, progress: progress) }
         if result.curves.allSatisfy({ $0.curve.allSatisfy { $0.spearman == nil } }) {
             Output.error("no model could be fitted at any point of any curve (the oracle's labels give the rubric's criteria no values with variation); nothing to report")
             throw ExitCode(1)

@@ -56,12 +56,11 @@ struct StatsCommand: ParsableCommand {
             return try Self.runDashboard(store: database, rubric: rubric)
         }
         let labels = try LabelLog(store: database).agreementLabels(rubric: rubric)
-        let report = AgreementReport.make(
-            labels: labels, rubric: rubric,
-            options: AgreementOptions(criterion: criterion, seed: seed, byAnnotator: by.contains(.annotator), byWeek: by.contains(.week),
-                                      controlMinAgreement: try Config(store: database).double(.controlMinAgreement)),
-            progress: { done, total in Output.progress(label: "agreement", fraction: Double(done) / Double(max(1, total))) })
-        Output.endProgress()
+        let options = AgreementOptions(criterion: criterion, seed: seed, byAnnotator: by.contains(.annotator), byWeek: by.contains(.week),
+                                       controlMinAgreement: try Config(store: database).double(.controlMinAgreement))
+        let report = Output.withProgress("agreement") { progress in
+            AgreementReport.make(labels: labels, rubric: rubric, options: options, progress: progress)
+        }
         if json {
             Output.json(report.json)
         } else {

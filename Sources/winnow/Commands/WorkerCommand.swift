@@ -59,8 +59,9 @@ struct WorkerCommand: ParsableCommand {
             guard !scorer.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--scorer takes a command, got an empty string") }
             worker.scorer = ExternalScorer(command: scorer, timeoutSeconds: scorerTimeout)
         }
+        let featureBar = Output.progressReporter("features")
         worker.featureProgress = { done, total in
-            Output.progress(label: "features", fraction: Double(done) / Double(max(1, total)))
+            featureBar(done, total)
             if done >= total { Output.endProgress() }
         }
         let json = self.json
