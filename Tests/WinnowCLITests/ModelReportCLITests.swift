@@ -91,6 +91,12 @@ final class ModelReportCLITests: CLITestCase {
         let wrong = try winnow.run(["simulate", "--synthetic", "--confounds", "group,lenght"])
         XCTAssertNotEqual(wrong.status, 0)
         XCTAssertTrue(wrong.stderr.contains("--confounds takes all, none, or a comma-separated list of group, length, hidden; got 'group,lenght'"), wrong.stderr)
+        // Options of the synthetic pool cannot apply to an oracle's pool: an error, not ignored.
+        for option in [["--confounds", "none"], ["--items", "200"]] {
+            let mixed = try winnow.run(["simulate", "--oracle", "labels.jsonl", "--rubric", "r.yaml"] + option)
+            XCTAssertNotEqual(mixed.status, 0, option.joined(separator: " "))
+            XCTAssertTrue(mixed.stderr.contains("--items and --confounds describe the synthetic pool; with --oracle the pool is the items of --db"), mixed.stderr)
+        }
 
         let table = try succeed(["simulate", "--synthetic", "--items", "200", "--budget", "60", "--seeds", "1",
                                  "--strategy", "uncertainty", "--strategy", "random"]).stdout

@@ -32,11 +32,11 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Simulate on a generated pool with a known latent quality.")
     var synthetic = false
 
-    @Option(help: ArgumentHelp("Items of the synthetic pool.", valueName: "n"))
-    var items = 1600
+    @Option(help: ArgumentHelp("Items of the synthetic pool (default 1600).", valueName: "n"))
+    var items: Int?
 
-    @Option(help: ArgumentHelp("What makes the synthetic pool harder than its features: all, none, or a list of group, length, hidden.", valueName: "list"))
-    var confounds = "all"
+    @Option(help: ArgumentHelp("What makes the synthetic pool harder than its features: all (the default), none, or a list of group, length, hidden.", valueName: "list"))
+    var confounds: String?
 
     @Option(help: ArgumentHelp("A labels file (JSONL) to use as the oracle, over the items of --db.", valueName: "labels.jsonl"))
     var oracle: String?
@@ -59,17 +59,20 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Print the curves as one JSON object.")
     var json = false
 
-    var parsedConfounds: SyntheticGenerator.Confounds { SyntheticGenerator.Confounds(parsing: confounds) ?? .all }
+    var parsedConfounds: SyntheticGenerator.Confounds { confounds.flatMap(SyntheticGenerator.Confounds.init(parsing:)) ?? .all }
 
     func validate() throws {
         if synthetic == (oracle != nil) { throw ValidationError("give either --synthetic or --oracle FILE.jsonl") }
         if oracle != nil && rubric == nil { throw ValidationError("--oracle needs --rubric R (the rubric of the oracle's labels)") }
         guard budget >= 20 else { throw ValidationError("--budget takes at least 20 (the model needs 20 labels), got \(budget)") }
         guard seeds >= 1 else { throw ValidationError("--seeds takes at least 1, got \(seeds)") }
-        guard SyntheticGenerator.Confounds(parsing: confounds) != nil else {
+        if oracle != nil, items != nil || confounds != nil {
+            throw ValidationError("--items and --confounds describe the synthetic pool; with --oracle the pool is the items of --db")
+        }
+        if let confounds, SyntheticGenerator.Confounds(parsing: confounds) == nil {
             throw ValidationError("--confounds takes all, none, or a comma-separated list of group, length, hidden; got '\(confounds)'")
         }
-        guard items >= 40 else { throw ValidationError("--items takes at least 40, got \(items)") }
+        if let items, items < 40 { throw ValidationError("--items takes at least 40, got \(items)") }
     }
 
     func run() throws {
@@ -86,7 +89,7 @@ struct SimulateCommand: ParsableCommand {
             let path = NSTemporaryDirectory() + "winnow-simulate-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             folder = path
-            pool = try Simulation.syntheticPool(items: items, seed: seed, rubric: rubric,
+            pool = try Simulation.syntheticPool(items: items ?? 1600, seed: seed, rubric: rubric,
                                                confounds: parsedConfounds, folder: path)
         } else {
             pool = try Simulation.oraclePool(path: oracle!, rubric: rubric!, store: try store.open())
